@@ -1,0 +1,76 @@
+#include "cli/cmd_explore.h"
+
+#include <iostream>
+
+#include "cli/output_file.h"
+#include "cli/print_dot.h"
+#include "cli/print_json.h"
+#include "cli/print_text.h"
+#include "cli/progress.h"
+#include "explorer/explore.h"
+
+namespace stateproof::cli {
+
+using namespace stateproof::spec;
+
+CLI::App* setup_explore(CLI::App& app, ExploreCommand& o) {
+    CLI::App* c = app.add_subcommand("explore", "Count reachable states and transitions; diameter, deadlocks, action coverage");
+    add_spec_options(*c, o.spec);
+    c->add_flag("--json", o.json, "Print the result as JSON");
+    c->add_option("--dot", o.dot_file, "Write the state graph in Graphviz DOT to FILE")->type_name("FILE");
+    c->add_option("--dot-vars", o.dot_vars,
+                  "With --dot: one node per valuation of these variables (the quotient graph), not per state")
+        ->type_name("VAR")
+        ->delimiter(',');
+    c->add_option("--dot-max", o.dot_max, "With --dot: refuse graphs with more nodes than this")->capture_default_str();
+    c->add_flag("--no-deadlock", o.no_deadlock, "Do not look for states without an enabled action");
+    c->add_flag("--fingerprint", o.fingerprint, "Store 64-bit fingerprints instead of whole states");
+    c->add_flag("--full-states", o.full_states, "Print every variable in the deadlock trace");
+    add_limit_options(*c, o.limits);
+    return c;
+}
+
+int run_explore(const ExploreCommand& o) {
+    Machine m = o.spec.load();
+    CompiledMachine cm(m);
+    explorer::ExploreOptions eo;
+    eo.limits = o.limits.limits();
+    eo.fingerprint = o.fingerprint;
+    eo.deadlock = !o.no_deadlock;
+    eo.progress = progress_printer(o.json);
+    std::vector<uint32_t> qvars;
+    if (!o.dot_file.empty()) {
+        if (o.fingerprint) throw UsageError("--dot needs the exact store; drop --fingerprint");
+        explorer::GraphRequest g;
+        g.max_nodes = o.dot_max;
+        for (const std::string& v : o.dot_vars) {
+            auto id = m.find_var(v);
+            if (!id) throw UsageError("--dot-vars " + v + ": the spec has no state variable named '" + v + "'");
+            qvars.push_back(*id);
+        }
+        g.quotient_vars = qvars;
+        eo.graph = g;
+    } else if (!o.dot_vars.empty()) {
+        throw UsageError("--dot-vars needs --dot FILE");
+    }
+
+    explorer::ExploreResult r = explorer::explore(cm, eo);
+
+    if (r.graph) {
+        if (r.graph->too_large)
+            throw UsageError("--dot: the graph has more than " + std::to_string(o.dot_max) +
+                             " nodes; nothing was written. Raise --dot-max, or draw the quotient graph with "
+                             "--dot-vars VAR,... (one node per valuation of those variables)");
+        write_file_atomically(o.dot_file, format_dot(m, cm, *r.graph, qvars));
+    }
+    if (o.json) {
+        std::cout << explore_json(m, cm, r).dump(2) << "\n";
+    } else {
+        TraceStyle style;
+        style.full_states = o.full_states;
+        std::cout << format_explore(m, cm, r, style);
+    }
+    return r.stats.complete ? exit_code::holds : exit_code::limit;
+}
+
+}  // namespace stateproof::cli

@@ -1,0 +1,63 @@
+// stateproof: a model checker for protocol state machines.
+// main only parses and dispatches; exit codes come back as values, and every
+// error becomes an exit code here (DESIGN.md: 0 holds, 1 violated, 2 bad
+// input, 3 limit).
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <iostream>
+#include <new>
+
+#include "cli/cmd_check.h"
+#include "cli/cmd_explore.h"
+#include "spec/diagnostics.h"
+
+using namespace stateproof;
+
+int main(int argc, char** argv) {
+    CLI::App app{"stateproof: a model checker for protocol state machines"};
+    app.require_subcommand(1);
+    app.set_help_all_flag("--help-all", "Help for every command");
+
+    cli::CheckCommand check;
+    cli::ExploreCommand explore;
+    CLI::App* check_cmd = cli::setup_check(app, check);
+    CLI::App* explore_cmd = cli::setup_explore(app, explore);
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        // CLI11 uses exit codes 105-109 for usage errors; ours is 2.
+        return app.exit(e) == 0 ? 0 : spec::exit_code::bad_input;
+    }
+
+    try {
+        if (*check_cmd) return cli::run_check(check);
+        if (*explore_cmd) return cli::run_explore(explore);
+    } catch (const spec::SpecError& e) {
+        std::cout.flush();
+        std::cerr << e.render();
+        return spec::exit_code::bad_input;
+    } catch (const spec::UsageError& e) {
+        std::cout.flush();
+        std::cerr << "stateproof: error: " << e.what() << "\n";
+        return spec::exit_code::bad_input;
+    } catch (const spec::LimitReached& e) {
+        std::cout.flush();
+        std::cerr << "stateproof: stopped: " << e.what() << "\n";
+        return spec::exit_code::limit;
+    } catch (const std::bad_alloc&) {
+        std::cout.flush();
+        std::cerr << "stateproof: stopped: out of memory (lower --max-memory or --max-states)\n";
+        return spec::exit_code::limit;
+    } catch (const spec::InternalError& e) {
+        std::cout.flush();
+        std::cerr << "stateproof: internal error (a bug in stateproof, please report it): " << e.what() << "\n";
+        return spec::exit_code::bad_input;
+    } catch (const std::exception& e) {
+        std::cout.flush();
+        std::cerr << "stateproof: error: " << e.what() << "\n";
+        return spec::exit_code::bad_input;
+    }
+    return spec::exit_code::bad_input;
+}

@@ -1,0 +1,89 @@
+#include "cli/print_json.h"
+
+#include "spec/eval.h"
+#include "spec/trace.h"
+
+namespace stateproof::cli {
+
+using namespace stateproof::spec;
+using nlohmann::json;
+
+json stats_json(const Stats& s) {
+    json j = {{"states", s.states},   {"transitions", s.transitions}, {"depth", s.depth},
+              {"seconds", s.seconds}, {"memory_bytes", s.memory_bytes}, {"complete", s.complete},
+              {"queue", s.queue}};
+    if (!s.stopped_by.empty()) j["stopped_by"] = s.stopped_by;
+    if (s.collision_probability) j["collision_probability"] = *s.collision_probability;
+    return j;
+}
+
+json consts_json(const Machine& m) {
+    json j = json::object();
+    for (const ConstValue& c : m.consts) {
+        if (m.types[c.type].kind == Type::Kind::Int) j[c.name] = c.value;
+        else if (m.types[c.type].kind == Type::Kind::Bool) j[c.name] = c.value != 0;
+        else j[c.name] = m.format_value(c.type, c.value);
+    }
+    return j;
+}
+
+static const char* verdict_name(Verdict v) {
+    switch (v) {
+    case Verdict::Holds: return "holds";
+    case Verdict::Violated: return "violated";
+    default: return "unknown";
+    }
+}
+
+json check_json(const Machine& m, const CheckResult& r) {
+    json props = json::array();
+    for (const PropertyResult& p : r.properties) {
+        json j = {{"name", p.name}, {"verdict", verdict_name(p.verdict)}};
+        if (p.property) {
+            const Property& prop = m.properties[*p.property];
+            j["kind"] = prop.kind == Property::Kind::Invariant ? "invariant" : "transition";
+            j["line"] = prop.loc.line;
+        } else {
+            j["kind"] = "deadlock";
+        }
+        if (!p.reason.empty()) j["reason"] = p.reason;
+        if (p.cex) {
+            j["cex_length"] = p.cex->length();
+            j["cex"] = to_itf(m, *p.cex, p.name + " violated");
+        }
+        props.push_back(j);
+    }
+    return {{"spec", m.source->name}, {"machine", m.name},       {"consts", consts_json(m)},
+            {"engine", r.engine},     {"stats", stats_json(r.stats)}, {"properties", props},
+            {"exit_code", exit_code_of(r)}};
+}
+
+json explore_json(const Machine& m, const CompiledMachine& cm, const explorer::ExploreResult& r) {
+    json cov = json::array();
+    for (const auto& c : r.coverage) {
+        json never = json::array();
+        for (uint32_t i : c.never_fired) never.push_back(cm.describe(i));
+        cov.push_back({{"action", m.actions[c.action].name},
+                       {"instances", c.instances},
+                       {"fired", c.fired},
+                       {"new_states", c.new_states},
+                       {"never_fired", never}});
+    }
+    json j = {{"spec", m.source->name},
+              {"machine", m.name},
+              {"consts", consts_json(m)},
+              {"states", r.stats.states},
+              {"transitions", r.stats.transitions},
+              {"diameter", r.stats.depth},
+              {"deadlocks", r.deadlocks},
+              {"complete", r.stats.complete},
+              {"seconds", r.stats.seconds},
+              {"memory_bytes", r.stats.memory_bytes},
+              {"coverage", cov}};
+    if (!r.stats.stopped_by.empty()) j["stopped_by"] = r.stats.stopped_by;
+    if (r.stats.collision_probability) j["collision_probability"] = *r.stats.collision_probability;
+    if (r.first_deadlock) j["first_deadlock"] = to_itf(m, *r.first_deadlock, "a shortest path to a deadlock");
+    return j;
+}
+
+}  // namespace stateproof::cli

@@ -1,0 +1,198 @@
+#include "cli/print_text.h"
+
+#include <cstdio>
+#include <sstream>
+
+#include "spec/eval.h"
+
+namespace stateproof::cli {
+
+using namespace stateproof::spec;
+
+std::string format_seconds(double s) {
+    char buf[32];
+    if (s < 1) std::snprintf(buf, sizeof buf, "%.0f ms", s * 1000);
+    else std::snprintf(buf, sizeof buf, "%.2f s", s);
+    return buf;
+}
+
+static std::string describe_step(const Machine& m, const Step& s) {
+    const Action& a = m.actions[s.action];
+    std::string out = a.name + "(";
+    for (size_t k = 0; k < a.params.size(); ++k) {
+        if (k) out += ", ";
+        out += a.params[k].name + "=" + m.format_value(a.params[k].type, s.args[k]);
+    }
+    return out + ")";
+}
+
+static std::string describe_event(const Machine& m, const EventValue& e) {
+    const EventDef& d = m.events[e.event];
+    std::string s = d.name;
+    if (!d.params.empty()) {
+        s += "(";
+        for (size_t k = 0; k < d.params.size(); ++k) {
+            if (k) s += ", ";
+            s += m.format_value(d.params[k].type, e.args[k]);
+        }
+        s += ")";
+    }
+    return s;
+}
+
+std::string format_trace(const Machine& m, const Trace& t, const TraceStyle& style) {
+    std::ostringstream out;
+    const std::string& in = style.indent;
+    const size_t width = std::to_string(t.steps.size()).size();
+    for (size_t i = 0; i < t.steps.size(); ++i) {
+        const Step& s = t.steps[i];
+        std::string num = std::to_string(i);
+        out << in << std::string(width - num.size(), ' ') << num << "  ";
+        std::string pad = in + std::string(width + 4, ' ');
+        if (s.action == Step::kInitial) {
+            out << "initial state\n";
+            for (uint32_t k = 0; k < m.scalars.size(); ++k)
+                out << pad << m.scalars[k].path << " = " << m.format_value(m.scalars[k].type, s.state[k]) << "\n";
+            continue;
+        }
+        out << describe_step(m, s) << "\n";
+        for (const EventValue& e : s.events) out << pad << "emits " << describe_event(m, e) << "\n";
+        const Step& prev = t.steps[i - 1];
+        bool changed = false;
+        for (uint32_t k = 0; k < m.scalars.size(); ++k) {
+            bool diff = prev.state[k] != s.state[k];
+            changed |= diff;
+            if (diff)
+                out << pad << m.scalars[k].path << ": " << m.format_value(m.scalars[k].type, prev.state[k]) << " -> "
+                    << m.format_value(m.scalars[k].type, s.state[k]) << "\n";
+            else if (style.full_states)
+                out << pad << m.scalars[k].path << " = " << m.format_value(m.scalars[k].type, s.state[k]) << "\n";
+        }
+        if (!changed && !style.full_states) out << pad << "(no variable changes)\n";
+    }
+    return out.str();
+}
+
+std::string format_consts(const Machine& m) {
+    std::string s;
+    for (const ConstValue& c : m.consts) {
+        if (!s.empty()) s += " ";
+        s += c.name + "=" + m.format_value(c.type, c.value);
+    }
+    return s;
+}
+
+static const char* verdict_word(Verdict v) {
+    switch (v) {
+    case Verdict::Holds: return "holds";
+    case Verdict::Violated: return "VIOLATED";
+    default: return "unknown";
+    }
+}
+
+static std::string property_where(const Machine& m, const PropertyResult& p) {
+    if (!p.property) return "deadlock freedom";
+    const Property& prop = m.properties[*p.property];
+    std::string kind = prop.kind == Property::Kind::Invariant ? "invariant" : "transition property";
+    return kind + ", " + m.source->name + ":" + std::to_string(prop.loc.line);
+}
+
+std::string format_check(const Machine& m, const CheckResult& r, const TraceStyle& style) {
+    std::ostringstream out;
+    out << "machine " << m.name << " (" << m.source->name << ")";
+    std::string consts = format_consts(m);
+    if (!consts.empty()) out << ", " << consts;
+    out << "\nengine " << r.engine << ": ";
+    const Stats& st = r.stats;
+    if (r.engine == "explicit") {
+        out << st.states << " states, " << st.transitions << " transitions, depth " << st.depth << ", "
+            << format_seconds(st.seconds);
+        if (st.collision_probability) {
+            char buf[64];
+            std::snprintf(buf, sizeof buf, "%.3g", *st.collision_probability);
+            out << "\nfingerprint mode: estimated probability that a hash collision lost a state: " << buf;
+        }
+    } else {
+        out << "depth " << st.depth << ", " << format_seconds(st.seconds);
+    }
+    if (!st.complete && !st.stopped_by.empty()) out << " (stopped: " << st.stopped_by << ")";
+    out << "\n\n";
+    size_t name_w = 0;
+    for (const auto& p : r.properties) name_w = std::max(name_w, p.name.size());
+    for (const auto& p : r.properties) {
+        std::string v = verdict_word(p.verdict);
+        out << "  " << v << std::string(10 - v.size(), ' ') << p.name << std::string(name_w - p.name.size() + 2, ' ');
+        if (p.verdict == Verdict::Violated) {
+            out << "counterexample of " << p.cex->length() << " step" << (p.cex->length() == 1 ? "" : "s") << " below";
+        } else {
+            out << p.reason;
+        }
+        out << "\n";
+    }
+    for (const auto& p : r.properties) {
+        if (p.verdict != Verdict::Violated) continue;
+        out << "\n" << p.name << " (" << property_where(m, p) << ") is violated";
+        if (p.property && m.properties[*p.property].kind == Property::Kind::Transition)
+            out << " by the last step";
+        else if (!p.property)
+            out << ": no action is enabled in the last state";
+        else
+            out << " in the last state";
+        out << ":\n" << format_trace(m, *p.cex, style);
+    }
+    return out.str();
+}
+
+std::string format_explore(const Machine& m, const CompiledMachine& cm, const explorer::ExploreResult& r,
+                           const TraceStyle& style) {
+    std::ostringstream out;
+    const Stats& st = r.stats;
+    out << "machine " << m.name << " (" << m.source->name << ")";
+    std::string consts = format_consts(m);
+    if (!consts.empty()) out << ", " << consts;
+    out << "\n";
+    out << "states:      " << st.states << (st.complete ? "" : " (incomplete)") << "\n";
+    out << "transitions: " << st.transitions << "\n";
+    out << "diameter:    " << st.depth << (st.complete ? "" : " (so far)") << "\n";
+    out << "deadlocks:   " << r.deadlocks << "\n";
+    out << "time:        " << format_seconds(st.seconds) << "\n";
+    out << "memory:      " << (st.memory_bytes + 1048575) / 1048576 << " MiB (state store)\n";
+    if (st.collision_probability) {
+        char buf[64];
+        std::snprintf(buf, sizeof buf, "%.3g", *st.collision_probability);
+        out << "fingerprint collision probability (estimate): " << buf << "\n";
+    }
+    if (!st.complete) out << "stopped:     " << st.stopped_by << "; " << st.queue << " states were not expanded\n";
+    out << "\naction coverage (fired = transitions taken, new = states first reached by it):\n";
+    size_t w = 6;
+    for (const auto& c : r.coverage) w = std::max(w, m.actions[c.action].name.size());
+    out << "  " << "action" << std::string(w - 6 + 2, ' ') << "      fired        new  never fired\n";
+    std::vector<std::string> never;
+    for (const auto& c : r.coverage) {
+        const std::string& n = m.actions[c.action].name;
+        char buf[64];
+        std::snprintf(buf, sizeof buf, "%11llu %10llu", (unsigned long long)c.fired, (unsigned long long)c.new_states);
+        out << "  " << n << std::string(w - n.size() + 2, ' ') << buf << "  ";
+        if (c.never_fired.empty()) out << "-";
+        else if (c.never_fired.size() == c.instances) out << "ALL (the action never fires)";
+        else out << c.never_fired.size() << " of " << c.instances << " argument combinations";
+        out << "\n";
+        if (c.never_fired.size() != c.instances)
+            for (uint32_t i : c.never_fired) never.push_back(cm.describe(i));
+    }
+    if (!never.empty()) {
+        out << "\nargument combinations that never fire:\n";
+        size_t shown = 0;
+        for (const auto& s : never) {
+            if (shown++ == 50) {
+                out << "  ... and " << never.size() - 50 << " more\n";
+                break;
+            }
+            out << "  " << s << "\n";
+        }
+    }
+    if (r.first_deadlock) out << "\na shortest path to a deadlock:\n" << format_trace(m, *r.first_deadlock, style);
+    return out.str();
+}
+
+}  // namespace stateproof::cli

@@ -1,0 +1,33 @@
+#pragma once
+// Results and traces for people. Identical whatever engine produced them.
+
+#include <string>
+
+#include "explorer/explore.h"
+#include "spec/result.h"
+
+namespace stateproof::cli {
+
+struct TraceStyle {
+    bool full_states = false;  ///< every variable at every step, not just changes
+    std::string indent = "  ";
+};
+
+/// A trace, step by step: the action with its arguments, the events it
+/// emitted, and the variables it changed (`x: 0 -> 1`).
+std::string format_trace(const spec::Machine& m, const spec::Trace& t, const TraceStyle& style = {});
+
+/// The constants in effect: `K=4 profile=cpython311 (overridden)`.
+std::string format_consts(const spec::Machine& m);
+
+/// A check report: header, one line per property, then each counterexample.
+std::string format_check(const spec::Machine& m, const spec::CheckResult& r, const TraceStyle& style);
+
+/// An explore report: counts, diameter, deadlocks, coverage.
+std::string format_explore(const spec::Machine& m, const spec::CompiledMachine& cm,
+                           const explorer::ExploreResult& r, const TraceStyle& style);
+
+/// `1.2 s`, `35 ms`.
+std::string format_seconds(double s);
+
+}  // namespace stateproof::cli

@@ -1,0 +1,381 @@
+#include "explorer/bfs.h"
+
+#include <chrono>
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "explorer/state_store.h"
+
+namespace stateproof::explorer {
+
+using namespace stateproof::spec;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string format_bytes(uint64_t b) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f MiB", double(b) / (1024.0 * 1024.0));
+    return buf;
+}
+
+template <class Store>
+class Search {
+  public:
+    Search(const CompiledMachine& cm, const SearchOptions& o)
+        : cm_(cm), m_(cm.machine()), opts_(o), ev_(cm), words_(cm.layout().words()),
+          store_(cm.layout().words(), o.limits.max_memory_bytes) {}
+
+    SearchResult run() {
+        start_ = Clock::now();
+        last_progress_ = start_;
+        res_.cex.resize(opts_.properties.size());
+        res_.coverage.resize(cm_.instance_count());
+        for (size_t k = 0; k < opts_.properties.size(); ++k) {
+            uint32_t p = opts_.properties[k];
+            (m_.properties[p].kind == Property::Kind::Invariant ? invariants_ : transitions_).push_back(k);
+        }
+        for (uint32_t i = 0; i < cm_.instance_count(); ++i)
+            if (!cm_.instance(i).never_enabled) active_.push_back(i);
+        if (opts_.graph) {
+            res_.graph.emplace();
+            res_.graph->quotient = !opts_.graph->quotient_vars.empty();
+        }
+        cur_.resize(words_);
+        next_.resize(words_);
+
+        try {
+            initial_states();
+            explore();
+        } catch (const StoreFull& full) {
+            stop("memory limit (" + format_bytes(opts_.limits.max_memory_bytes) + ") reached: the store would need " +
+                 format_bytes(full.would_need_bytes));
+        }
+        finish();
+        return std::move(res_);
+    }
+
+  private:
+    void stop(std::string why) {
+        if (!stopped_) res_.stats.stopped_by = std::move(why);
+        stopped_ = true;
+    }
+
+    bool decided() const {
+        if (!opts_.stop_when_decided) return false;
+        if (opts_.properties.empty() && !opts_.deadlock) return false;
+        for (const auto& c : res_.cex)
+            if (!c) return false;
+        return !opts_.deadlock || res_.deadlock_cex.has_value();
+    }
+
+    // Inserts a state; returns its id and whether it is new, honouring --max-states.
+    std::pair<StateId, bool> insert(const uint64_t* s, StateId parent) {
+        auto r = store_.insert(s, hash_state(s, words_), parent);
+        if (r.second && opts_.limits.max_states && store_.size() >= opts_.limits.max_states)
+            stop("--max-states " + std::to_string(opts_.limits.max_states) + " reached");
+        return r;
+    }
+
+    void initial_states() {
+        ev_.for_each_initial([&](const int32_t* values) {
+            if (stopped_) return;
+            cm_.layout().pack(values, cur_.data());
+            auto [id, fresh] = insert(cur_.data(), kNoParent);
+            if (!fresh) return;
+            ev_.load_values(values);
+            graph_node(id, values, true);
+            for (size_t k : invariants_) {
+                if (res_.cex[k]) continue;
+                if (!guarded([&] { return ev_.invariant_pre(opts_.properties[k]); }, id, std::nullopt))
+                    res_.cex[k] = path_to(id, std::nullopt);
+            }
+        });
+    }
+
+    void explore() {
+        uint64_t head = 0;
+        uint64_t level_end = store_.size();
+        uint32_t level = 0;
+        while (head < store_.size() && !stopped_ && !decided()) {
+            if (head == level_end) {
+                ++level;
+                level_end = store_.size();
+                release(head);
+            }
+            const StateId id = StateId(head);
+            std::copy(store_.state(id), store_.state(id) + words_, cur_.begin());
+            ev_.load(cur_.data());
+            bool any = false;
+            for (uint32_t i : active_) {
+                if (!guarded([&] { return ev_.enabled_packed(i, cur_.data()); }, id, i)) continue;
+                any = true;
+                ++res_.stats.transitions;
+                ++res_.coverage[i].fired;
+                guarded([&] { ev_.fire(i); return true; }, id, i);
+                ev_.pack_post(cur_.data(), next_.data());
+                for (size_t k : transitions_) {
+                    if (res_.cex[k]) continue;
+                    if (!guarded([&] { return ev_.transition(opts_.properties[k]); }, id, i))
+                        res_.cex[k] = path_to(id, i);
+                }
+                auto [nid, fresh] = insert(next_.data(), id);
+                if (fresh) {
+                    ++res_.coverage[i].new_states;
+                    max_depth_ = std::max(max_depth_, level + 1);
+                    for (size_t k : invariants_) {
+                        if (res_.cex[k]) continue;
+                        if (!guarded([&] { return ev_.invariant_post(opts_.properties[k]); }, id, i))
+                            res_.cex[k] = path_to(nid, std::nullopt);
+                    }
+                    graph_node(nid, ev_.post(), false);
+                }
+                graph_edge(id, fresh ? nid : kNoParent, i);
+                if (stopped_) break;
+            }
+            if (!any && opts_.deadlock && !guarded([&] { return ev_.final_pre(); }, id, std::nullopt)) {
+                ++res_.deadlocks;
+                if (!res_.deadlock_cex) res_.deadlock_cex = path_to(id, std::nullopt);
+            }
+            ++head;
+            if ((head & 255) == 0) tick(head);
+        }
+        head_ = head;
+        res_.stats.complete = head == store_.size() && !stopped_;
+        if (res_.stats.complete) res_.stats.stopped_by.clear();
+    }
+
+    void release(uint64_t head) {
+        if constexpr (std::is_same_v<Store, FingerprintStore>) store_.release_before(StateId(head));
+        (void)head;
+    }
+
+    void tick(uint64_t head) {
+        auto now = Clock::now();
+        double secs = std::chrono::duration<double>(now - start_).count();
+        if (opts_.limits.max_seconds > 0 && secs >= opts_.limits.max_seconds) {
+            char buf[64];
+            std::snprintf(buf, sizeof buf, "--max-seconds %g reached", opts_.limits.max_seconds);
+            stop(buf);
+        }
+        if (opts_.progress && std::chrono::duration<double>(now - last_progress_).count() >= opts_.progress_interval) {
+            last_progress_ = now;
+            Progress p;
+            p.states = store_.size();
+            p.queue = store_.size() - head;
+            p.transitions = res_.stats.transitions;
+            p.depth = max_depth_;
+            p.seconds = secs;
+            p.states_per_second = secs > 0 ? double(store_.size()) / secs : 0;
+            p.memory_bytes = store_.memory_bytes();
+            opts_.progress(p);
+        }
+    }
+
+    void finish() {
+        Stats& st = res_.stats;
+        st.states = store_.size();
+        st.depth = max_depth_;
+        st.seconds = std::chrono::duration<double>(Clock::now() - start_).count();
+        st.memory_bytes = store_.memory_bytes();
+        st.queue = store_.size() - std::min<uint64_t>(head_, store_.size());
+        if (!st.complete && st.stopped_by.empty() && decided()) st.stopped_by = "every property decided";
+        if constexpr (std::is_same_v<Store, FingerprintStore>) {
+            // TLC's estimate: n distinct states among m generated, 64-bit fingerprints.
+            double n = double(st.states), mgen = double(st.transitions) + n;
+            st.collision_probability = n * std::max(0.0, mgen - n) / std::pow(2.0, 64);
+        }
+    }
+
+    // ---- graph capture
+    void graph_node(StateId id, const int32_t* values, bool initial) {
+        if (!res_.graph || res_.graph->too_large) return;
+        Graph& g = *res_.graph;
+        uint32_t node;
+        if (!g.quotient) {
+            node = uint32_t(g.nodes.size());
+            g.nodes.emplace_back(values, values + m_.scalars.size());
+        } else {
+            StateValues key;
+            for (uint32_t v : opts_.graph->quotient_vars) {
+                const StateVar& sv = m_.vars[v];
+                key.insert(key.end(), values + sv.first_scalar,
+                           values + sv.first_scalar + m_.types[sv.type].scalar_count);
+            }
+            auto [it, fresh] = quotient_ids_.emplace(key, uint32_t(g.nodes.size()));
+            if (fresh) g.nodes.push_back(key);
+            node = it->second;
+        }
+        if (node_of_.size() <= id) node_of_.resize(id + 1, 0);
+        node_of_[id] = node;
+        if (initial && std::find(g.initial.begin(), g.initial.end(), node) == g.initial.end()) g.initial.push_back(node);
+        if (g.nodes.size() > opts_.graph->max_nodes) {
+            g.too_large = true;
+            g.nodes.clear();
+            g.edges.clear();
+            edge_set_.clear();
+            node_of_.clear();
+        }
+    }
+    void graph_edge(StateId from, StateId fresh_to, uint32_t instance) {
+        if (!res_.graph || res_.graph->too_large) return;
+        Graph& g = *res_.graph;
+        uint32_t to;
+        if (fresh_to != kNoParent) {
+            to = node_of_[fresh_to];
+        } else if (!g.quotient) {
+            // An edge to a known state: find its id again.
+            auto [nid, fresh] = store_.insert(next_.data(), hash_state(next_.data(), words_), from);
+            (void)fresh;
+            if (nid == kNoParent) return;  // fingerprint mode keeps no ids of old states
+            to = node_of_[nid];
+        } else {
+            StateValues key;
+            const int32_t* post = ev_.post();
+            for (uint32_t v : opts_.graph->quotient_vars) {
+                const StateVar& sv = m_.vars[v];
+                key.insert(key.end(), post + sv.first_scalar, post + sv.first_scalar + m_.types[sv.type].scalar_count);
+            }
+            to = quotient_ids_.at(key);
+        }
+        Graph::Edge e{node_of_[from], to, g.quotient ? cm_.instance(instance).action : instance};
+        if (edge_set_.insert(e).second) g.edges.push_back(e);
+    }
+
+    // ---- counterexamples
+    std::vector<std::vector<uint64_t>> packed_path(StateId id) {
+        std::vector<std::vector<uint64_t>> path;
+        if constexpr (std::is_same_v<Store, ExactStore>) {
+            for (StateId s = id; s != kNoParent; s = store_.parent(s))
+                path.emplace_back(store_.state(s), store_.state(s) + words_);
+            return {path.rbegin(), path.rend()};
+        } else {
+            return states_from_fingerprints(store_.fingerprint_path(id));
+        }
+    }
+
+    // Replays fingerprints forward: each state is the successor with that hash.
+    std::vector<std::vector<uint64_t>> states_from_fingerprints(const std::vector<uint64_t>& fps) {
+        std::vector<std::vector<uint64_t>> path;
+        Evaluator ev(cm_);
+        std::vector<uint64_t> buf(words_);
+        auto fp_of = [&](const uint64_t* s) {
+            uint64_t h = hash_state(s, words_);
+            return h ? h : 1;
+        };
+        ev.for_each_initial([&](const int32_t* v) {
+            if (!path.empty()) return;
+            cm_.layout().pack(v, buf.data());
+            if (fp_of(buf.data()) == fps[0]) path.push_back(buf);
+        });
+        for (size_t k = 1; k < fps.size() && path.size() == k; ++k) {
+            ev.load(path.back().data());
+            for (uint32_t i = 0; i < cm_.instance_count(); ++i) {
+                if (!ev.enabled(i)) continue;
+                ev.fire(i);
+                ev.pack_post(path.back().data(), buf.data());
+                if (fp_of(buf.data()) == fps[k]) {
+                    path.push_back(buf);
+                    break;
+                }
+            }
+        }
+        if (path.size() != fps.size())
+            throw InternalError("fingerprint mode: the parent log does not replay (a hash collision?)");
+        return path;
+    }
+
+    Trace path_to(StateId id, std::optional<uint32_t> last) { return trace_through(cm_, packed_path(id), last); }
+
+    // Runs `f`; turns an EvalError into a SpecError with the action, state and path.
+    template <class F>
+    bool guarded(F&& f, StateId id, std::optional<uint32_t> instance) {
+        try {
+            return f();
+        } catch (const EvalError& e) {
+            std::string detail;
+            detail += instance ? "  while evaluating action " + cm_.describe(*instance) : std::string("  while evaluating a property");
+            detail += " in this state:\n";
+            detail += cm_.describe_state(ev_.pre(), "    ");
+            detail += "  reached by: ";
+            Trace t = path_to(id, std::nullopt);
+            detail += "init";
+            for (size_t k = 1; k < t.steps.size(); ++k) {
+                const Step& s = t.steps[k];
+                detail += " -> " + cm_.describe(cm_.instance_of(s.action, s.args));
+            }
+            throw SpecError(m_.source, e.loc, e.message, detail);
+        }
+    }
+
+    const CompiledMachine& cm_;
+    const Machine& m_;
+    const SearchOptions& opts_;
+    Evaluator ev_;
+    uint32_t words_;
+    Store store_;
+    SearchResult res_;
+    std::vector<size_t> invariants_, transitions_;
+    std::vector<uint32_t> active_;
+    std::vector<uint64_t> cur_, next_;
+    Clock::time_point start_, last_progress_;
+    bool stopped_ = false;
+    uint32_t max_depth_ = 0;
+    uint64_t head_ = 0;
+    std::vector<uint32_t> node_of_;
+    std::map<StateValues, uint32_t> quotient_ids_;
+    std::set<Graph::Edge> edge_set_;
+};
+
+}  // namespace
+
+SearchResult search(const CompiledMachine& cm, const SearchOptions& options) {
+    if (options.fingerprint) return Search<FingerprintStore>(cm, options).run();
+    return Search<ExactStore>(cm, options).run();
+}
+
+Trace trace_through(const CompiledMachine& cm, const std::vector<std::vector<uint64_t>>& states,
+                    std::optional<uint32_t> last) {
+    Trace t;
+    if (states.empty()) return t;
+    const Machine& m = cm.machine();
+    const uint32_t words = cm.layout().words();
+    Evaluator ev(cm);
+    Step first;
+    first.state.resize(m.scalars.size());
+    cm.layout().unpack(states[0].data(), first.state.data());
+    t.steps.push_back(std::move(first));
+    std::vector<uint64_t> buf(words);
+    auto add_step = [&](uint32_t i) {
+        Step s;
+        s.action = cm.instance(i).action;
+        s.args = cm.instance(i).args;
+        s.events = ev.events();
+        s.state.assign(ev.post(), ev.post() + m.scalars.size());
+        t.steps.push_back(std::move(s));
+    };
+    for (size_t k = 0; k + 1 < states.size(); ++k) {
+        ev.load(states[k].data());
+        bool found = false;
+        for (uint32_t i = 0; i < cm.instance_count() && !found; ++i) {
+            if (!ev.enabled(i)) continue;
+            ev.fire(i);
+            ev.pack_post(states[k].data(), buf.data());
+            if (buf == states[k + 1]) {
+                add_step(i);
+                found = true;
+            }
+        }
+        if (!found) throw InternalError("counterexample path does not replay at step " + std::to_string(k + 1));
+    }
+    if (last) {
+        ev.load(states.back().data());
+        ev.fire(*last);
+        add_step(*last);
+    }
+    return t;
+}
+
+}  // namespace stateproof::explorer

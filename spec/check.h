@@ -1,0 +1,37 @@
+#pragma once
+// Syntax tree -> IR: names, types, ranges, constant overrides, inlining.
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "spec/ast.h"
+#include "spec/ir.h"
+
+namespace stateproof::spec {
+
+/// `--const NAME=VALUE` overrides, by constant name; VALUE as written
+/// (an integer, true/false, or an enum member).
+using ConstOverrides = std::map<std::string, std::string>;
+
+/// Checks a parsed spec and elaborates it into a Machine.
+///
+/// Constants take their overridden values before anything else is resolved,
+/// so an override can change array sizes and select profiles; branches made
+/// dead by a constant condition are type-checked and then dropped.
+///
+/// Throws SpecError (file:line:col) for name, type and range errors, and
+/// UsageError for an override that names no constant or gives a value outside
+/// the constant's type.
+Machine check(const ast::Spec& spec, std::shared_ptr<const SourceFile> file,
+              const ConstOverrides& overrides = {});
+
+/// Reads, parses and checks a spec file. Throws UsageError if the file cannot
+/// be read, SpecError for errors in it.
+Machine load_spec(const std::string& path, const ConstOverrides& overrides = {});
+
+/// The same, from text in memory (tests, generated specs).
+Machine load_spec_text(const std::string& name, std::string text,
+                       const ConstOverrides& overrides = {});
+
+}  // namespace stateproof::spec

@@ -1,0 +1,61 @@
+#pragma once
+// What every engine answers: a verdict per property, with evidence and stats.
+// Engines are peers with one shape of result; printers are elsewhere.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "spec/trace.h"
+
+namespace stateproof::spec {
+
+enum class Verdict { Holds, Violated, Unknown };
+
+/// Name of the deadlock pseudo-property (a reachable non-final state with no
+/// enabled action).
+inline constexpr const char* kDeadlock = "deadlock";
+
+struct PropertyResult {
+    std::string name;          ///< a Machine::properties name, or kDeadlock
+    std::optional<uint32_t> property;  ///< index into Machine::properties; nullopt for deadlock
+    Verdict verdict = Verdict::Unknown;
+    std::optional<Trace> cex;  ///< Violated: a shortest counterexample
+    /// Holds: how (e.g. "all 1234 reachable states", "proved by k-induction at k = 3");
+    /// Unknown: why not (e.g. "holds up to depth 12; --max-states 1000 reached").
+    std::string reason;
+};
+
+struct Limits {
+    uint64_t max_states = 0;        ///< 0 = none
+    double max_seconds = 0;         ///< 0 = none
+    uint64_t max_memory_bytes = 0;  ///< 0 = none
+};
+
+struct Stats {
+    uint64_t states = 0;
+    uint64_t transitions = 0;
+    uint32_t depth = 0;            ///< deepest BFS level reached (the diameter when complete)
+    double seconds = 0;
+    uint64_t memory_bytes = 0;     ///< peak bytes of the state store
+    uint64_t queue = 0;            ///< states found but not yet expanded when the search stopped
+    bool complete = false;         ///< the whole reachable state space was explored
+    std::string stopped_by;        ///< the limit that stopped the search, if any
+    std::optional<double> collision_probability;  ///< fingerprint mode only
+};
+
+struct CheckResult {
+    std::string engine;  ///< "explicit", "bmc", "kind"
+    std::vector<PropertyResult> properties;
+    Stats stats;
+
+    bool any_violated() const;
+    bool all_hold() const;
+};
+
+/// Exit code for a check: 1 if any property is violated, else 3 if any is
+/// unknown, else 0.
+int exit_code_of(const CheckResult& r);
+
+}  // namespace stateproof::spec

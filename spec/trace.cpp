@@ -1,0 +1,202 @@
+#include "spec/trace.h"
+
+#include <nlohmann/json.hpp>
+
+namespace stateproof::spec {
+
+using nlohmann::json;
+
+namespace {
+
+json scalar_json(const Machine& m, TypeId t, int32_t v) {
+    const Type& ty = m.types[t];
+    switch (ty.kind) {
+    case Type::Kind::Bool: return json(v != 0);
+    case Type::Kind::Enum: return json(m.format_value(t, v));
+    default: return json(v);
+    }
+}
+
+// Writes the value of type `t` whose scalars start at state[pos].
+json value_json(const Machine& m, TypeId t, const StateValues& state, uint32_t& pos) {
+    const Type& ty = m.types[t];
+    switch (ty.kind) {
+    case Type::Kind::Array: {
+        json pairs = json::array();
+        const Type& it = m.types[ty.index];
+        for (int64_t i = it.lo; i <= it.hi; ++i)
+            pairs.push_back(json::array({scalar_json(m, ty.index, int32_t(i)), value_json(m, ty.elem, state, pos)}));
+        return json{{"#map", pairs}};
+    }
+    case Type::Kind::Record: {
+        json obj = json::object();
+        for (const auto& f : ty.fields) obj[f.name] = value_json(m, f.type, state, pos);
+        return obj;
+    }
+    default:
+        return scalar_json(m, t, state[pos++]);
+    }
+}
+
+[[noreturn]] void bad(const std::string& source, const std::string& where, const std::string& msg) {
+    throw UsageError(source + ": " + where + ": " + msg);
+}
+
+int32_t scalar_from(const Machine& m, TypeId t, const json& j, const std::string& source, const std::string& where) {
+    const Type& ty = m.types[t];
+    std::optional<int32_t> v;
+    switch (ty.kind) {
+    case Type::Kind::Bool:
+        if (j.is_boolean()) v = j.get<bool>() ? 1 : 0;
+        break;
+    case Type::Kind::Enum:
+        if (j.is_string()) v = m.parse_value(t, j.get<std::string>());
+        break;
+    default:
+        if (j.is_number_integer()) {
+            int64_t x = j.get<int64_t>();
+            if (x >= ty.lo && x <= ty.hi) v = int32_t(x);
+        } else if (j.is_object() && j.contains("#bigint") && j["#bigint"].is_string()) {
+            v = m.parse_value(t, j["#bigint"].get<std::string>());
+        }
+        break;
+    }
+    if (!v) bad(source, where, "value " + j.dump() + " is not in " + m.type_name(t));
+    return *v;
+}
+
+void value_from(const Machine& m, TypeId t, const json& j, StateValues& out, const std::string& source,
+                const std::string& where) {
+    const Type& ty = m.types[t];
+    switch (ty.kind) {
+    case Type::Kind::Array: {
+        if (!j.is_object() || !j.contains("#map") || !j["#map"].is_array())
+            bad(source, where, "expected an array as {\"#map\": [[index, value], ...]}");
+        const Type& it = m.types[ty.index];
+        std::vector<const json*> slots(it.domain_size(), nullptr);
+        for (const json& pair : j["#map"]) {
+            if (!pair.is_array() || pair.size() != 2) bad(source, where, "a #map entry must be [index, value]");
+            int32_t k = scalar_from(m, ty.index, pair[0], source, where + " index");
+            slots[size_t(k - it.lo)] = &pair[1];
+        }
+        for (size_t k = 0; k < slots.size(); ++k) {
+            std::string w = where + "[" + m.format_value(ty.index, it.lo + int32_t(k)) + "]";
+            if (!slots[k]) bad(source, w, "missing array element");
+            value_from(m, ty.elem, *slots[k], out, source, w);
+        }
+        return;
+    }
+    case Type::Kind::Record:
+        if (!j.is_object()) bad(source, where, "expected a record (JSON object)");
+        for (const auto& f : ty.fields) {
+            if (!j.contains(f.name)) bad(source, where, "missing field '" + f.name + "'");
+            value_from(m, f.type, j[f.name], out, source, where + "." + f.name);
+        }
+        return;
+    default:
+        out.push_back(scalar_from(m, t, j, source, where));
+    }
+}
+
+}  // namespace
+
+json var_to_json(const Machine& m, uint32_t var, const StateValues& state) {
+    uint32_t pos = m.vars[var].first_scalar;
+    return value_json(m, m.vars[var].type, state, pos);
+}
+
+json to_itf(const Machine& m, const Trace& t, const std::string& description) {
+    json doc;
+    doc["#meta"] = {{"format", "ITF"},
+                    {"format-description", "https://apalache-mc.org/docs/adr/015adr-trace.html"},
+                    {"source", m.source ? m.source->name : std::string()},
+                    {"machine", m.name}};
+    if (!description.empty()) doc["#meta"]["description"] = description;
+    json vars = json::array();
+    for (const auto& v : m.vars) vars.push_back(v.name);
+    doc["vars"] = vars;
+    json states = json::array();
+    for (size_t i = 0; i < t.steps.size(); ++i) {
+        const Step& s = t.steps[i];
+        json st;
+        json meta = {{"index", i}};
+        if (s.action != Step::kInitial) {
+            const Action& a = m.actions[s.action];
+            meta["action"] = a.name;
+            json args = json::object();
+            for (size_t k = 0; k < a.params.size(); ++k) args[a.params[k].name] = scalar_json(m, a.params[k].type, s.args[k]);
+            meta["args"] = args;
+            json events = json::array();
+            for (const EventValue& e : s.events) {
+                const EventDef& d = m.events[e.event];
+                json eargs = json::object();
+                for (size_t k = 0; k < d.params.size(); ++k) eargs[d.params[k].name] = scalar_json(m, d.params[k].type, e.args[k]);
+                events.push_back({{"event", d.name}, {"args", eargs}});
+            }
+            meta["events"] = events;
+        }
+        st["#meta"] = meta;
+        for (uint32_t v = 0; v < m.vars.size(); ++v) st[m.vars[v].name] = var_to_json(m, v, s.state);
+        states.push_back(st);
+    }
+    doc["states"] = states;
+    return doc;
+}
+
+Trace from_itf(const Machine& m, const json& itf, const std::string& source) {
+    if (!itf.is_object() || !itf.contains("states") || !itf["states"].is_array())
+        throw UsageError(source + ": not an ITF trace (no \"states\" array)");
+    Trace t;
+    const json& states = itf["states"];
+    for (size_t i = 0; i < states.size(); ++i) {
+        const json& st = states[i];
+        std::string where = "state " + std::to_string(i);
+        if (!st.is_object()) bad(source, where, "a state must be a JSON object");
+        Step s;
+        for (const auto& [key, value] : st.items()) {
+            if (key == "#meta") continue;
+            if (!m.find_var(key)) bad(source, where, "unknown variable '" + key + "'");
+        }
+        for (const auto& v : m.vars) {
+            if (!st.contains(v.name)) bad(source, where, "missing variable '" + v.name + "'");
+            value_from(m, v.type, st[v.name], s.state, source, where + ": " + v.name);
+        }
+        if (st.contains("#meta") && st["#meta"].is_object() && st["#meta"].contains("action")) {
+            const json& meta = st["#meta"];
+            if (!meta["action"].is_string()) bad(source, where, "#meta.action must be a string");
+            auto a = m.find_action(meta["action"].get<std::string>());
+            if (!a) bad(source, where, "unknown action '" + meta["action"].get<std::string>() + "'");
+            s.action = *a;
+            const Action& act = m.actions[*a];
+            json args = meta.contains("args") ? meta["args"] : json::object();
+            if (!args.is_object()) bad(source, where, "#meta.args must be an object");
+            for (const auto& p : act.params) {
+                if (!args.contains(p.name)) bad(source, where, "missing argument '" + p.name + "' of " + act.name);
+                s.args.push_back(scalar_from(m, p.type, args[p.name], source, where + ": argument " + p.name));
+            }
+            if (meta.contains("events")) {
+                if (!meta["events"].is_array()) bad(source, where, "#meta.events must be an array");
+                for (const json& e : meta["events"]) {
+                    if (!e.is_object() || !e.contains("event") || !e["event"].is_string())
+                        bad(source, where, "an event needs a name: {\"event\": NAME, \"args\": {...}}");
+                    auto ev = m.find_event(e["event"].get<std::string>());
+                    if (!ev) bad(source, where, "unknown event '" + e["event"].get<std::string>() + "'");
+                    EventValue val{*ev, {}};
+                    json eargs = e.contains("args") ? e["args"] : json::object();
+                    for (const auto& p : m.events[*ev].params) {
+                        if (!eargs.is_object() || !eargs.contains(p.name))
+                            bad(source, where, "missing argument '" + p.name + "' of event " + m.events[*ev].name);
+                        val.args.push_back(scalar_from(m, p.type, eargs[p.name], source, where + ": event argument " + p.name));
+                    }
+                    s.events.push_back(std::move(val));
+                }
+            }
+        } else if (i > 0) {
+            bad(source, where, "#meta.action is missing (every state after the first names the action that led to it)");
+        }
+        t.steps.push_back(std::move(s));
+    }
+    return t;
+}
+
+}  // namespace stateproof::spec
