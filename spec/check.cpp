@@ -133,13 +133,15 @@ class Checker {
     }
     const Type& ty(TypeId id) const { return m_.types[id]; }
     bool is_int(TypeId id) const { return ty(id).kind == Type::Kind::Int; }
+    // A found type, for messages: an expression's integer range says little.
+    std::string found(TypeId id) const { return is_int(id) ? "an integer" : m_.type_name(id); }
     bool is_bool(TypeId id) const { return ty(id).kind == Type::Kind::Bool; }
 
     int64_t const_int(const ast::Expr& e, const std::string& what) {
         Ctx c;
         c.const_only = true;
         Val v = elab(e, c, std::nullopt);
-        if (!is_int(v.type)) fail(e.loc, what + " must be an integer, not " + m_.type_name(v.type));
+        if (!is_int(v.type)) fail(e.loc, what + " must be an integer, not " + found(v.type));
         return m_.exprs[v.scalars[0]].value;
     }
 
@@ -243,7 +245,7 @@ class Checker {
     }
     void require_compatible(TypeId got, TypeId want, SourceLoc loc, const std::string& what) {
         if (!compatible(got, want))
-            fail(loc, what + ": expected " + m_.type_name(want) + ", found " + m_.type_name(got));
+            fail(loc, what + ": expected " + m_.type_name(want) + ", found " + found(got));
     }
 
     // ------------------------------------------------------------------ IR building (folding)
@@ -417,17 +419,17 @@ class Checker {
 
     // ------------------------------------------------------------------ expressions
     ExprId scalar_of(const Val& v, SourceLoc loc, const std::string& what) {
-        if (!ty(v.type).is_scalar()) fail(loc, what + " must be a scalar, not " + m_.type_name(v.type));
+        if (!ty(v.type).is_scalar()) fail(loc, what + " must be a scalar, not " + found(v.type));
         return v.scalars[0];
     }
     ExprId elab_bool(const ast::Expr& e, Ctx& c, const std::string& what) {
         Val v = elab(e, c, kBoolType);
-        if (!is_bool(v.type)) fail(e.loc, what + " must be a bool, not " + m_.type_name(v.type));
+        if (!is_bool(v.type)) fail(e.loc, what + " must be a bool, not " + found(v.type));
         return v.scalars[0];
     }
     ExprId elab_int(const ast::Expr& e, Ctx& c, const std::string& what) {
         Val v = elab(e, c, std::nullopt);
-        if (!is_int(v.type)) fail(e.loc, what + " must be an integer, not " + m_.type_name(v.type));
+        if (!is_int(v.type)) fail(e.loc, what + " must be an integer, not " + found(v.type));
         return v.scalars[0];
     }
 
@@ -653,7 +655,7 @@ class Checker {
                 b = elab(*e.args[1], c, a.type);
             }
             if (!compatible(a.type, b.type))
-                fail(e.loc, "cannot compare " + m_.type_name(a.type) + " with " + m_.type_name(b.type));
+                fail(e.loc, "cannot compare " + found(a.type) + " with " + found(b.type));
             ExprId eq = mk_equal(a, b, e.loc);
             return scalar_val(op == "==" ? eq : mk_unary(Op::Not, eq, e.loc));
         }
@@ -698,8 +700,7 @@ class Checker {
         const Type it = ty(at.index);
         Val idx = elab(*e.args[1], c, at.index);
         if (!compatible(idx.type, at.index))
-            fail(e.args[1]->loc, "array index: expected " + m_.type_name(at.index) + ", found " +
-                                     m_.type_name(idx.type));
+            fail(e.args[1]->loc, "array index: expected " + m_.type_name(at.index) + ", found " + found(idx.type));
         return index_val(base, idx.scalars[0], e.loc);
     }
 
@@ -903,7 +904,7 @@ class Checker {
                 fail(e.loc, "indexing needs an array, but this is " + m_.type_name(base.type));
             Val idx = elab(*e.args[1], c, at.index);
             if (!compatible(idx.type, at.index))
-                fail(e.args[1]->loc, "array index: expected " + m_.type_name(at.index) + ", found " + m_.type_name(idx.type));
+                fail(e.args[1]->loc, "array index: expected " + m_.type_name(at.index) + ", found " + found(idx.type));
             Val bound = bind_locals(idx, c, out, e.args[1]->loc);
             return index_val(base, bound.scalars[0], e.loc);
         }
@@ -930,7 +931,6 @@ class Checker {
             Val target = elab_lvalue(*s.target, c, out);
             Val v = elab(*s.value, c, target.type);
             require_compatible(v.type, target.type, s.value->loc, "assignment");
-            check_value_fits(v, target.type, s.value->loc);
             if (target.scalars.size() > 1) v = bind_locals(v, c, out, s.value->loc);
             for (size_t i = 0; i < target.scalars.size(); ++i) {
                 ExprId val = v.scalars[i];
@@ -1090,9 +1090,9 @@ class Checker {
                 used_overrides_.insert(d.name);
                 auto parsed = parse_override(type, it->second);
                 if (!parsed)
-                    throw UsageError("--const " + d.name + "=" + it->second + ": '" + it->second +
-                                     "' is not a value of " + m_.type_name(type) +
-                                     describe_domain(type));
+                    throw UsageError("--const " + d.name + "=" + it->second + ": '" + it->second + "' is not " +
+                                     (declared ? "a value of " + m_.type_name(type) + describe_domain(type)
+                                               : std::string("an integer")));
                 cv.value = *parsed;
                 cv.overridden = true;
             }

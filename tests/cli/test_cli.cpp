@@ -1,0 +1,135 @@
+// The built binary, as users run it: exit codes, messages, JSON and ITF output.
+
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "explorer/check.h"
+#include "spec/trace.h"
+#include "support/spec_fixtures.h"
+
+using namespace stateproof;
+using nlohmann::json;
+using testing::run_stateproof;
+using testing::source_path;
+
+TEST_CASE("check exits 0 when everything holds and 1 on a violation", "[cli]") {
+    auto ok = run_stateproof({"check", source_path("docs/peterson.sm")});
+    CHECK(ok.exit_code == 0);
+    CHECK(ok.out.find("holds     mutual_exclusion") != std::string::npos);
+
+    auto bad = run_stateproof({"check", source_path("docs/peterson.sm"), "--const", "BUGGY=true"});
+    CHECK(bad.exit_code == 1);
+    CHECK(bad.out.find("VIOLATED  mutual_exclusion    counterexample of 6 steps below") != std::string::npos);
+    // Changed variables only, with the action and its arguments.
+    CHECK(bad.out.find("  5  enter(p=0)\n       emits Enter(0)\n       pc[0]: Waiting -> Critical\n") !=
+          std::string::npos);
+}
+
+TEST_CASE("the full-states option prints every variable at every step", "[cli]") {
+    auto r = run_stateproof({"check", source_path("docs/peterson.sm"), "--const", "BUGGY=true", "--full-states"});
+    CHECK(r.out.find("  1  raise_flag(p=0)\n       pc[0]: Idle -> Flagged\n       pc[1] = Idle\n") !=
+          std::string::npos);
+}
+
+TEST_CASE("bad input exits 2 with a located message and writes nothing", "[cli]") {
+    std::string dir = testing::temp_dir();
+    std::string cex = dir + "/cex.json";
+    auto r = run_stateproof({"check", source_path("tests/fixtures/malformed/range_assign.sm"), "--cex", cex});
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("range_assign.sm:4:17: error: value 5 is out of range 0..3 for 'x'") != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(cex));
+
+    CHECK(run_stateproof({"check", dir + "/missing.sm"}).exit_code == 2);
+    CHECK(run_stateproof({"check", source_path("docs/peterson.sm"), "--bogus"}).exit_code == 2);
+    auto c = run_stateproof({"check", source_path("docs/peterson.sm"), "--const", "BUGGY"});
+    CHECK(c.exit_code == 2);
+    CHECK(c.err.find("--const BUGGY: expected NAME=VALUE") != std::string::npos);
+    auto inv = run_stateproof({"check", source_path("docs/peterson.sm"), "--invariant", "nope"});
+    CHECK(inv.exit_code == 2);
+    CHECK(inv.err.find("no property named 'nope' (it has: mutual_exclusion, enter_from_waiting; and 'deadlock')") !=
+          std::string::npos);
+}
+
+TEST_CASE("a limit exits 3 and reports how far the search got", "[cli]") {
+    auto r = run_stateproof({"check", source_path("tests/fixtures/counter_mod.sm"), "--const", "K=1000",
+                             "--invariant", "below_k", "--max-states", "50"});
+    CHECK(r.exit_code == 3);
+    CHECK(r.out.find("unknown   below_k  no violation in the 50 states found") != std::string::npos);
+    auto e = run_stateproof({"explore", source_path("tests/fixtures/counter_mod.sm"), "--const", "K=1000",
+                             "--max-states", "50"});
+    CHECK(e.exit_code == 3);
+    CHECK(e.out.find("stopped:     --max-states 50 reached") != std::string::npos);
+}
+
+TEST_CASE("the cex option writes ITF JSON that reads back as the printed counterexample", "[cli]") {
+    std::string dir = testing::temp_dir();
+    std::string cex = dir + "/{property}.itf.json";
+    auto r = run_stateproof({"check", source_path("docs/peterson.sm"), "--const", "BUGGY=true", "--cex", cex});
+    REQUIRE(r.exit_code == 1);
+    std::ifstream in(dir + "/mutual_exclusion.itf.json");
+    REQUIRE(in);
+    json itf = json::parse(in);
+    spec::Machine m = spec::load_spec(source_path("docs/peterson.sm"), {{"BUGGY", "true"}});
+    spec::Trace t = spec::from_itf(m, itf, "cex");
+    // The same trace the explorer finds in-process.
+    spec::CompiledMachine cm(m);
+    explorer::CheckOptions o;
+    o.properties = {0};
+    o.deadlock = false;
+    CHECK(t == *explorer::check_explicit(cm, o).properties[0].cex);
+}
+
+TEST_CASE("the json option gives machine-readable verdicts and explore statistics", "[cli]") {
+    auto c = run_stateproof({"check", source_path("docs/peterson.sm"), "--const", "BUGGY=true", "--json"});
+    json j = json::parse(c.out);
+    CHECK(j["exit_code"] == 1);
+    CHECK(j["consts"]["BUGGY"] == true);
+    CHECK(j["properties"][0]["name"] == "mutual_exclusion");
+    CHECK(j["properties"][0]["verdict"] == "violated");
+    CHECK(j["properties"][0]["cex_length"] == 6);
+    CHECK(j["properties"][0]["cex"]["states"].size() == 7);
+
+    auto e = run_stateproof({"explore", source_path("docs/peterson.sm"), "--json"});
+    CHECK(e.exit_code == 0);
+    json x = json::parse(e.out);
+    CHECK(x["states"] == 20);
+    CHECK(x["transitions"] == 34);
+    CHECK(x["diameter"] == 6);
+    CHECK(x["deadlocks"] == 0);
+    CHECK(x["coverage"].size() == 4);
+    CHECK(x["coverage"][0]["action"] == "raise_flag");
+}
+
+TEST_CASE("the dot option writes the graph, and refuses a graph over the cap", "[cli]") {
+    std::string dir = testing::temp_dir();
+    auto ok = run_stateproof({"explore", source_path("docs/peterson.sm"), "--dot", dir + "/g.dot"});
+    CHECK(ok.exit_code == 0);
+    std::ifstream in(dir + "/g.dot");
+    std::string dot((std::istreambuf_iterator<char>(in)), {});
+    CHECK(dot.rfind("digraph \"Peterson\" {", 0) == 0);
+    CHECK(std::count(dot.begin(), dot.end(), '\n') == 3 + 20 + 34 + 1);
+
+    auto big = run_stateproof({"explore", source_path("docs/peterson.sm"), "--dot", dir + "/h.dot", "--dot-max", "5"});
+    CHECK(big.exit_code == 2);
+    CHECK(big.err.find("--dot-vars") != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(dir + "/h.dot"));
+
+    auto q = run_stateproof(
+        {"explore", source_path("docs/peterson.sm"), "--dot", dir + "/q.dot", "--dot-vars", "turn", "--dot-max", "5"});
+    CHECK(q.exit_code == 0);
+}
+
+TEST_CASE("help on each command shows the usage and every option with its default", "[cli]") {
+    auto h = run_stateproof({"check", "--help"});
+    CHECK(h.exit_code == 0);
+    for (const char* opt : {"--const", "--invariant", "--json", "--cex", "--full-states", "--no-deadlock",
+                            "--fingerprint", "--max-states", "--max-seconds", "--max-memory", "--engine"})
+        CHECK(h.out.find(opt) != std::string::npos);
+    CHECK(h.out.find("Usage:") != std::string::npos);
+    auto e = run_stateproof({"explore", "--help"});
+    CHECK(e.out.find("--dot") != std::string::npos);
+    CHECK(e.out.find("10000") != std::string::npos);  // the --dot-max default
+}

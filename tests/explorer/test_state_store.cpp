@@ -1,0 +1,66 @@
+#include <catch2/catch.hpp>
+
+#include <random>
+#include <set>
+
+#include "explorer/state_store.h"
+#include "spec/state.h"
+
+using namespace stateproof::explorer;
+using stateproof::spec::hash_state;
+
+TEST_CASE("the exact store keeps every distinct state through index growth", "[explorer][store]") {
+    ExactStore store(2, 0);
+    std::mt19937_64 rng(7);
+    std::set<std::pair<uint64_t, uint64_t>> reference;
+    std::vector<std::pair<uint64_t, uint64_t>> order;
+    for (int i = 0; i < 300000; ++i) {
+        // Few distinct values, so duplicates are common.
+        uint64_t s[2] = {rng() % 200000, rng() % 2};
+        auto [id, fresh] = store.insert(s, hash_state(s, 2), i == 0 ? kNoParent : 0);
+        bool expect_fresh = reference.insert({s[0], s[1]}).second;
+        REQUIRE(fresh == expect_fresh);
+        if (fresh) {
+            REQUIRE(id == order.size());
+            order.push_back({s[0], s[1]});
+        }
+        REQUIRE(store.state(id)[0] == s[0]);
+        REQUIRE(store.state(id)[1] == s[1]);
+    }
+    CHECK(store.size() == reference.size());
+    for (StateId id = 0; id < order.size(); ++id) {
+        CHECK(store.state(id)[0] == order[id].first);
+    }
+}
+
+TEST_CASE("the exact store refuses to pass its memory limit", "[explorer][store]") {
+    ExactStore store(1, 4 << 20);  // 4 MiB
+    bool full = false;
+    uint64_t inserted = 0;
+    try {
+        for (uint64_t i = 0; i < 10'000'000; ++i) {
+            store.insert(&i, hash_state(&i, 1), kNoParent);
+            ++inserted;
+        }
+    } catch (const StoreFull& f) {
+        full = true;
+        CHECK(f.would_need_bytes > (4u << 20));
+    }
+    CHECK(full);
+    CHECK(store.memory_bytes() <= (4u << 20));
+    CHECK(inserted > 50000);
+    // Everything inserted before the refusal is still there.
+    for (uint64_t i = 0; i < inserted; i += 997) CHECK(!store.insert(&i, hash_state(&i, 1), kNoParent).second);
+}
+
+TEST_CASE("the fingerprint store answers like the exact store on distinct states", "[explorer][store]") {
+    FingerprintStore fp(1, 0);
+    ExactStore exact(1, 0);
+    for (uint64_t i = 0; i < 100000; ++i) {
+        uint64_t s = (i * 7919) % 50000;
+        bool a = fp.insert(&s, hash_state(&s, 1), kNoParent).second;
+        bool b = exact.insert(&s, hash_state(&s, 1), kNoParent).second;
+        REQUIRE(a == b);
+    }
+    CHECK(fp.size() == 50000);
+}

@@ -1,0 +1,73 @@
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include "explorer/check.h"
+#include "spec/trace.h"
+#include "support/spec_fixtures.h"
+
+using namespace stateproof;
+using namespace stateproof::spec;
+using nlohmann::json;
+
+static const char* kSpec = R"(machine T
+    enum K { Free, Busy }
+    type R = record { k: K, n: 0..3 }
+    var r : array[2] of R = {k: Free, n: 0}
+    var flag : bool = false
+    event E(s: 0..1, k: K)
+    action take(s: 0..1) when r[s].k == Free { r[s].k := Busy; r[s].n := (r[s].n + 1) % 4; emit E(s, Busy) }
+    action drop(s: 0..1) when r[s].k == Busy { r[s].k := Free; flag := true }
+    invariant never_both: not (r[0].k == Busy and r[1].k == Busy))";
+
+TEST_CASE("a counterexample survives the trip through ITF JSON", "[spec][trace]") {
+    Machine m = testing::spec_from_text(kSpec);
+    CompiledMachine cm(m);
+    explorer::CheckOptions o;
+    o.properties = {0};
+    CheckResult r = explorer::check_explicit(cm, o);
+    REQUIRE(r.properties[0].verdict == Verdict::Violated);
+    const Trace& t = *r.properties[0].cex;
+    REQUIRE(t.length() == 2);
+
+    json itf = to_itf(m, t, "never_both violated");
+    CHECK(itf["#meta"]["format"] == "ITF");
+    CHECK(itf["vars"] == json::array({"r", "flag"}));
+    CHECK(itf["states"][0]["r"]["#map"][1][1]["k"] == "Free");
+    CHECK(itf["states"][1]["#meta"]["action"] == "take");
+    CHECK(itf["states"][1]["#meta"]["events"][0]["event"] == "E");
+    CHECK(itf["states"][1]["#meta"]["events"][0]["args"]["k"] == "Busy");
+    CHECK(itf["states"][2]["r"]["#map"][1][1]["n"] == 1);
+    CHECK(itf["states"][2]["flag"] == false);
+
+    // Parsed back from text it is the same trace.
+    Trace back = from_itf(m, json::parse(itf.dump()), "cex.json");
+    CHECK(back == t);
+}
+
+TEST_CASE("an ITF trace that does not fit the machine is refused with its place", "[spec][trace]") {
+    Machine m = testing::spec_from_text(kSpec);
+    CompiledMachine cm(m);
+    explorer::CheckOptions o;
+    o.properties = {0};
+    Trace t = *explorer::check_explicit(cm, o).properties[0].cex;
+    json good = to_itf(m, t);
+    auto refusal = [&](const std::function<void(json&)>& mutate) -> std::string {
+        json j = good;
+        mutate(j);
+        try {
+            from_itf(m, j, "t.itf.json");
+        } catch (const UsageError& e) {
+            return e.what();
+        }
+        return "";
+    };
+    CHECK(refusal([](json& j) { j["states"][1]["r"]["#map"][0][1]["k"] = "Gone"; }) ==
+          "t.itf.json: state 1: r[0].k: value \"Gone\" is not in K");
+    CHECK(refusal([](json& j) { j["states"][2]["#meta"]["action"] = "fly"; }) ==
+          "t.itf.json: state 2: unknown action 'fly'");
+    CHECK(refusal([](json& j) { j["states"][0].erase("flag"); }) == "t.itf.json: state 0: missing variable 'flag'");
+    CHECK(refusal([](json& j) { j["states"][1]["r"]["#map"][0][1]["n"] = 9; }) ==
+          "t.itf.json: state 1: r[0].n: value 9 is not in 0..3");
+    CHECK(refusal([](json& j) { j.erase("states"); }) == "t.itf.json: not an ITF trace (no \"states\" array)");
+}
