@@ -26,7 +26,7 @@ class Search {
   public:
     Search(const CompiledMachine& cm, const SearchOptions& o)
         : cm_(cm), m_(cm.machine()), opts_(o), ev_(cm), words_(cm.layout().words()),
-          store_(cm.layout().words(), o.limits.max_memory_bytes) {}
+          store_(make_store(cm, o)) {}
 
     SearchResult run() {
         start_ = Clock::now();
@@ -44,11 +44,13 @@ class Search {
             res_.graph->quotient = !opts_.graph->quotient_vars.empty();
         }
         cur_.resize(words_);
-        next_.resize(words_);
+        succ_.resize(size_t(kBatch) * words_);
 
         try {
             initial_states();
             explore();
+        } catch (const EvalError& e) {
+            throw located(e);
         } catch (const StoreFull& full) {
             stop("memory limit (" + format_bytes(opts_.limits.max_memory_bytes) + ") reached: the store would need " +
                  format_bytes(full.would_need_bytes));
@@ -58,6 +60,15 @@ class Search {
     }
 
   private:
+    static Store make_store(const CompiledMachine& cm, const SearchOptions& o) {
+        if constexpr (std::is_same_v<Store, ExactStore>)
+            // Only a full state graph needs the ids of states seen before.
+            return ExactStore(cm.layout().words(), cm.layout().bits(), o.limits.max_memory_bytes,
+                              o.graph && o.graph->quotient_vars.empty());
+        else
+            return FingerprintStore(cm.layout().words(), o.limits.max_memory_bytes);
+    }
+
     void stop(std::string why) {
         if (!stopped_) res_.stats.stopped_by = std::move(why);
         stopped_ = true;
@@ -72,8 +83,8 @@ class Search {
     }
 
     // Inserts a state; returns its id and whether it is new, honouring --max-states.
-    std::pair<StateId, bool> insert(const uint64_t* s, StateId parent) {
-        auto r = store_.insert(s, hash_state(s, words_), parent);
+    std::pair<StateId, bool> insert(const uint64_t* s, uint64_t hash, StateId parent) {
+        auto r = store_.insert(s, hash, parent);
         if (r.second && opts_.limits.max_states && store_.size() >= opts_.limits.max_states)
             stop("--max-states " + std::to_string(opts_.limits.max_states) + " reached");
         return r;
@@ -83,14 +94,14 @@ class Search {
         ev_.for_each_initial([&](const int32_t* values) {
             if (stopped_) return;
             cm_.layout().pack(values, cur_.data());
-            auto [id, fresh] = insert(cur_.data(), kNoParent);
+            auto [id, fresh] = insert(cur_.data(), hash_state(cur_.data(), words_), kNoParent);
             if (!fresh) return;
             ev_.load_values(values);
             graph_node(id, values, true);
             for (size_t k : invariants_) {
                 if (res_.cex[k]) continue;
-                if (!guarded([&] { return ev_.invariant_pre(opts_.properties[k]); }, id, std::nullopt))
-                    res_.cex[k] = path_to(id, std::nullopt);
+                at(id, kNoInstance, Doing::Invariant);
+                if (!ev_.invariant_pre(opts_.properties[k])) res_.cex[k] = path_to(id, std::nullopt);
             }
         });
     }
@@ -99,52 +110,84 @@ class Search {
         uint64_t head = 0;
         uint64_t level_end = store_.size();
         uint32_t level = 0;
-        while (head < store_.size() && !stopped_ && !decided()) {
+        // Successors are made in batches that span several states: each is
+        // fired, packed and hashed, its index slot prefetched, and the batch
+        // inserted when full, so the cache misses of the inserts overlap
+        // instead of queueing. A batch never crosses a BFS level.
+        while (!stopped_ && !decided()) {
             if (head == level_end) {
+                flush(level);
+                if (head == store_.size() || stopped_) break;
                 ++level;
                 level_end = store_.size();
                 release(head);
             }
             const StateId id = StateId(head);
             std::copy(store_.state(id), store_.state(id) + words_, cur_.begin());
-            ev_.load(cur_.data());
+            ev_.load_lazily(cur_.data());
             bool any = false;
-            for (uint32_t i : active_) {
-                if (!guarded([&] { return ev_.enabled_packed(i, cur_.data()); }, id, i)) continue;
+            ev_.for_each_candidate([&](uint32_t i) {
+                if (stopped_) return;
+                at(id, i, Doing::Guard);
+                if (!ev_.enabled_packed(i, cur_.data())) return;
                 any = true;
                 ++res_.stats.transitions;
                 ++res_.coverage[i].fired;
-                guarded([&] { ev_.fire(i); return true; }, id, i);
-                ev_.pack_post(cur_.data(), next_.data());
+                doing_ = Doing::Body;
+                uint64_t* succ = succ_.data() + size_t(pending_) * words_;
+                // Transition properties need the post-state registers; without
+                // them, simple bodies update the packed state directly.
+                if (!transitions_.empty() || !ev_.fire_packed(i, cur_.data(), succ)) {
+                    ev_.fire(i);
+                    ev_.pack_post(cur_.data(), succ);
+                }
                 for (size_t k : transitions_) {
                     if (res_.cex[k]) continue;
-                    if (!guarded([&] { return ev_.transition(opts_.properties[k]); }, id, i))
-                        res_.cex[k] = path_to(id, i);
+                    doing_ = Doing::Transition;
+                    if (!ev_.transition(opts_.properties[k])) res_.cex[k] = path_to(id, i);
                 }
-                auto [nid, fresh] = insert(next_.data(), id);
-                if (fresh) {
-                    ++res_.coverage[i].new_states;
-                    max_depth_ = std::max(max_depth_, level + 1);
-                    for (size_t k : invariants_) {
-                        if (res_.cex[k]) continue;
-                        if (!guarded([&] { return ev_.invariant_post(opts_.properties[k]); }, id, i))
-                            res_.cex[k] = path_to(nid, std::nullopt);
-                    }
-                    graph_node(nid, ev_.post(), false);
-                }
-                graph_edge(id, fresh ? nid : kNoParent, i);
-                if (stopped_) break;
-            }
-            if (!any && opts_.deadlock && !guarded([&] { return ev_.final_pre(); }, id, std::nullopt)) {
+                succ_hash_[pending_] = hash_state(succ, words_);
+                succ_inst_[pending_] = i;
+                succ_parent_[pending_] = id;
+                store_.prefetch(succ_hash_[pending_]);
+                if (++pending_ == kBatch) flush(level);
+            });
+            at(id, kNoInstance, Doing::Invariant);
+            if (!any && opts_.deadlock && !ev_.final_pre()) {
                 ++res_.deadlocks;
                 if (!res_.deadlock_cex) res_.deadlock_cex = path_to(id, std::nullopt);
             }
             ++head;
             if ((head & 255) == 0) tick(head);
         }
+        flush(level);
         head_ = head;
         res_.stats.complete = head == store_.size() && !stopped_;
         if (res_.stats.complete) res_.stats.stopped_by.clear();
+    }
+
+    // Inserts the pending successors (all of states at BFS level `level`).
+    void flush(uint32_t level) {
+        const uint32_t n = pending_;
+        pending_ = 0;
+        for (uint32_t b = 0; b < n && !stopped_; ++b) {
+            const uint64_t* succ = succ_.data() + size_t(b) * words_;
+            const uint32_t i = succ_inst_[b];
+            const StateId id = succ_parent_[b];
+            auto [nid, fresh] = insert(succ, succ_hash_[b], id);
+            if (fresh || res_.graph) ev_.load_post(succ);
+            if (fresh) {
+                ++res_.coverage[i].new_states;
+                max_depth_ = std::max(max_depth_, level + 1);
+                for (size_t k : invariants_) {
+                    if (res_.cex[k]) continue;
+                    at(nid, kNoInstance, Doing::Invariant);
+                    if (!ev_.invariant_post(opts_.properties[k])) res_.cex[k] = path_to(nid, std::nullopt);
+                }
+                graph_node(nid, ev_.post(), false);
+            }
+            graph_edge(id, fresh ? nid : kNoParent, i, succ);
+        }
     }
 
     void release(uint64_t head) {
@@ -219,7 +262,7 @@ class Search {
             node_of_.clear();
         }
     }
-    void graph_edge(StateId from, StateId fresh_to, uint32_t instance) {
+    void graph_edge(StateId from, StateId fresh_to, uint32_t instance, const uint64_t* succ) {
         if (!res_.graph || res_.graph->too_large) return;
         Graph& g = *res_.graph;
         uint32_t to;
@@ -227,7 +270,7 @@ class Search {
             to = node_of_[fresh_to];
         } else if (!g.quotient) {
             // An edge to a known state: find its id again.
-            auto [nid, fresh] = store_.insert(next_.data(), hash_state(next_.data(), words_), from);
+            auto [nid, fresh] = store_.insert(succ, hash_state(succ, words_), from);
             (void)fresh;
             if (nid == kNoParent) return;  // fingerprint mode keeps no ids of old states
             to = node_of_[nid];
@@ -289,25 +332,38 @@ class Search {
 
     Trace path_to(StateId id, std::optional<uint32_t> last) { return trace_through(cm_, packed_path(id), last); }
 
-    // Runs `f`; turns an EvalError into a SpecError with the action, state and path.
-    template <class F>
-    bool guarded(F&& f, StateId id, std::optional<uint32_t> instance) {
-        try {
-            return f();
-        } catch (const EvalError& e) {
-            std::string detail;
-            detail += instance ? "  while evaluating action " + cm_.describe(*instance) : std::string("  while evaluating a property");
-            detail += " in this state:\n";
-            detail += cm_.describe_state(ev_.pre(), "    ");
-            detail += "  reached by: ";
-            Trace t = path_to(id, std::nullopt);
-            detail += "init";
-            for (size_t k = 1; k < t.steps.size(); ++k) {
-                const Step& s = t.steps[k];
-                detail += " -> " + cm_.describe(cm_.instance_of(s.action, s.args));
-            }
-            throw SpecError(m_.source, e.loc, e.message, detail);
+    // Where evaluation is, for the message if the spec fails at run time: a
+    // few stores per step instead of a try/catch around every call.
+    enum class Doing { Guard, Body, Transition, Invariant };
+    static constexpr uint32_t kNoInstance = UINT32_MAX;
+    void at(StateId id, uint32_t instance, Doing doing) {
+        at_id_ = id;
+        at_instance_ = instance;
+        doing_ = doing;
+    }
+
+    // An EvalError as a SpecError with the action, the state and the path.
+    SpecError located(const EvalError& e) {
+        std::vector<int32_t> values(m_.scalars.size());
+        std::vector<uint64_t> packed;
+        if constexpr (std::is_same_v<Store, ExactStore>) {
+            packed.assign(store_.state(at_id_), store_.state(at_id_) + words_);
+        } else {
+            packed = packed_path(at_id_).back();
         }
+        cm_.layout().unpack(packed.data(), values.data());
+        std::string detail;
+        switch (doing_) {
+        case Doing::Guard: detail = "  while evaluating the guard of " + cm_.describe(at_instance_); break;
+        case Doing::Body: detail = "  while firing " + cm_.describe(at_instance_); break;
+        case Doing::Transition: detail = "  while checking a transition property after " + cm_.describe(at_instance_); break;
+        case Doing::Invariant: detail = "  while evaluating a state predicate"; break;
+        }
+        detail += " in this state:\n" + cm_.describe_state(values.data(), "    ") + "  reached by: init";
+        Trace t = path_to(at_id_, std::nullopt);
+        for (size_t k = 1; k < t.steps.size(); ++k)
+            detail += " -> " + cm_.describe(cm_.instance_of(t.steps[k].action, t.steps[k].args));
+        return SpecError(m_.source, e.loc, e.message, detail);
     }
 
     const CompiledMachine& cm_;
@@ -319,7 +375,15 @@ class Search {
     SearchResult res_;
     std::vector<size_t> invariants_, transitions_;
     std::vector<uint32_t> active_;
-    std::vector<uint64_t> cur_, next_;
+    static constexpr uint32_t kBatch = 64;
+    std::vector<uint64_t> cur_, succ_;
+    uint64_t succ_hash_[kBatch];
+    uint32_t succ_inst_[kBatch];
+    StateId succ_parent_[kBatch];
+    uint32_t pending_ = 0;
+    StateId at_id_ = 0;
+    uint32_t at_instance_ = kNoInstance;
+    Doing doing_ = Doing::Invariant;
     Clock::time_point start_, last_progress_;
     bool stopped_ = false;
     uint32_t max_depth_ = 0;

@@ -1,73 +1,174 @@
 #include "explorer/state_store.h"
 
+#include "spec/state.h"
+
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <cstring>
+#include <new>
 #include <stdexcept>
+#include <utility>
 
 namespace stateproof::explorer {
 
-// Index slots are grown at 70% load: linear probing stays short, and a state
-// costs 11-23 bytes of index on top of its packed words and parent.
-static constexpr double kMaxLoad = 0.7;
+// The index grows by half at 72% load: linear probing stays short, and a state
+// costs 11-17 bytes of index (and 27 while the index is being copied) on top
+// of its packed words and parent.
+static constexpr double kMaxLoad = 0.72;
 static constexpr uint32_t kInitialSlotBits = 12;
+static constexpr uint64_t kMaxSlots = uint64_t(1) << 32;  // the tag and the id are 32 bits
+static constexpr uint64_t kHugePage = 2 << 20;
+static constexpr uint64_t kInlineMark = uint64_t(1) << 63;
 
-ExactStore::ExactStore(uint32_t words, uint64_t memory_limit)
-    : words_(words), memory_limit_(memory_limit) {
-    slot_bits_ = kInitialSlotBits;
-    slots_.assign(size_t(1) << slot_bits_, 0);
+static uint64_t round_up(uint64_t n, uint64_t to) { return (n + to - 1) / to * to; }
+
+VirtualArray::VirtualArray(uint64_t capacity) {
+    capacity_ = round_up(std::max<uint64_t>(capacity, kHugePage), kHugePage);
+    // Reserve one huge page more, to align the start.
+    uint64_t span = capacity_ + kHugePage;
+    void* p = ::mmap(nullptr, span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED) throw std::bad_alloc();
+    uintptr_t start = reinterpret_cast<uintptr_t>(p);
+    uintptr_t aligned = round_up(start, kHugePage);
+    if (aligned > start) ::munmap(p, aligned - start);
+    uintptr_t end = start + span, used_end = aligned + capacity_;
+    if (end > used_end) ::munmap(reinterpret_cast<void*>(used_end), end - used_end);
+    base_ = reinterpret_cast<void*>(aligned);
 }
 
-uint64_t ExactStore::memory_bytes() const {
-    return chunks_.size() * (uint64_t(1) << kChunkBits) * words_ * 8 + parents_.capacity() * 4 +
-           slots_.capacity() * 8;
+VirtualArray::~VirtualArray() {
+    if (base_) ::munmap(base_, capacity_);
 }
+
+VirtualArray::VirtualArray(VirtualArray&& o) noexcept
+    : base_(std::exchange(o.base_, nullptr)), capacity_(std::exchange(o.capacity_, 0)),
+      committed_(std::exchange(o.committed_, 0)) {}
+
+VirtualArray& VirtualArray::operator=(VirtualArray&& o) noexcept {
+    if (this != &o) {
+        if (base_) ::munmap(base_, capacity_);
+        base_ = std::exchange(o.base_, nullptr);
+        capacity_ = std::exchange(o.capacity_, 0);
+        committed_ = std::exchange(o.committed_, 0);
+    }
+    return *this;
+}
+
+void VirtualArray::commit(uint64_t bytes) {
+    if (bytes <= committed_) return;
+    // Whole huge pages at a time once the array is large, so the kernel can
+    // back them with huge pages; small arrays grow in small steps.
+    uint64_t step = bytes < 4 * kHugePage ? 64 << 10 : kHugePage;
+    uint64_t target = std::min(round_up(bytes, step), capacity_);
+    if (bytes > capacity_) throw std::bad_alloc();
+    char* from = static_cast<char*>(base_) + committed_;
+    if (::mprotect(from, target - committed_, PROT_READ | PROT_WRITE) != 0) throw std::bad_alloc();
+    ::madvise(from, target - committed_, MADV_HUGEPAGE);  // a hint; fine if refused
+    committed_ = target;
+}
+
+// Address space reserved for each array: what the memory limit allows (or the
+// machine's memory without a limit). Only committed pages cost memory.
+static uint64_t reservation(uint64_t memory_limit) {
+    if (memory_limit) return memory_limit;
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
+    return pages > 0 && page > 0 ? uint64_t(pages) * uint64_t(page) : uint64_t(64) << 30;
+}
+
+ExactStore::ExactStore(uint32_t words, uint32_t bits, uint64_t memory_limit, bool need_ids)
+    : words_(words), inline_(words == 1 && bits < 64 && !need_ids), memory_limit_(memory_limit) {
+    uint64_t reserve = reservation(memory_limit);
+    states_ = VirtualArray(reserve);
+    parents_ = VirtualArray(std::min<uint64_t>(reserve, uint64_t(UINT32_MAX) * 4));
+    slots_ = VirtualArray(std::min<uint64_t>(reserve, kMaxSlots * 8));
+    slot_count_ = uint64_t(1) << kInitialSlotBits;
+    slots_.commit(slot_count_ * 8);
+}
+
+uint64_t ExactStore::memory_bytes() const { return states_.committed() + parents_.committed() + slots_.committed(); }
 
 void ExactStore::reserve_memory(uint64_t extra) const {
     if (memory_limit_ && memory_bytes() + extra > memory_limit_) throw StoreFull{memory_bytes() + extra};
 }
 
 void ExactStore::grow_index() {
-    // 2^32 slots (32 GiB) is past any memory this runs on; the tag is 32 bits.
-    uint32_t bits = slot_bits_ + 1;
-    if (bits > 32) throw StoreFull{memory_bytes()};
-    reserve_memory((uint64_t(1) << bits) * 8);
-    std::vector<uint64_t> next(size_t(1) << bits, 0);
-    const uint64_t mask = (uint64_t(1) << bits) - 1;
-    for (uint64_t s : slots_) {
-        if (!s) continue;
-        // The slot position comes from the tag's top bits: no state is rehashed.
-        uint64_t i = (s >> 32) >> (32 - bits);
-        while (next[i]) i = (i + 1) & mask;
-        next[i] = s;
+    uint64_t count = std::min(slot_count_ + slot_count_ / 2, kMaxSlots);
+    if (count == slot_count_ || count * 8 > slots_.capacity()) throw StoreFull{memory_bytes()};
+    reserve_memory(count * 8 - slots_.committed() + count / 8);
+    // In place, so the old and the new index never exist side by side: more
+    // of the reserved range is committed, then every entry is moved to a slot
+    // of the new size. An entry being placed skips placed slots and swaps
+    // with an unplaced one; a placed entry's probe path thus crosses only
+    // placed slots, which are never emptied again, so every entry stays
+    // findable.
+    const uint64_t old_count = slot_count_;
+    slots_.commit(count * 8);
+    slot_count_ = count;
+    uint64_t* slots = slots_.data();
+    std::vector<uint64_t> placed((count + 63) / 64, 0);
+    auto is_placed = [&](uint64_t i) { return (placed[i >> 6] >> (i & 63)) & 1; };
+    auto tag_of = [&](uint64_t v) {
+        if (!inline_) return v >> 32;
+        uint64_t state = v & ~kInlineMark;
+        return spec::hash_state(&state, 1) >> 32;
+    };
+    for (uint64_t k = 0; k < old_count; ++k) {
+        if (!slots[k] || is_placed(k)) continue;
+        uint64_t v = slots[k];
+        slots[k] = 0;
+        uint64_t i = home(tag_of(v));
+        for (;;) {
+            if (is_placed(i)) {
+                i = i + 1 == count ? 0 : i + 1;
+                continue;
+            }
+            std::swap(v, slots[i]);
+            placed[i >> 6] |= uint64_t(1) << (i & 63);
+            if (!v) break;
+            i = home(tag_of(v));  // place the entry that was displaced
+        }
     }
-    slots_.swap(next);
-    slot_bits_ = bits;
 }
 
 std::pair<StateId, bool> ExactStore::insert(const uint64_t* state, uint64_t hash, StateId parent) {
     const uint64_t tag = hash >> 32;
-    const uint64_t mask = slots_.size() - 1;
-    uint64_t i = tag >> (32 - slot_bits_);
+    uint64_t* slots = slots_.data();
+    uint64_t i = home(tag);
+    const uint64_t inline_value = state[0] | kInlineMark;
     for (;;) {
-        uint64_t s = slots_[i];
+        uint64_t s = slots[i];
         if (!s) break;
-        if ((s >> 32) == tag) {
+        if (inline_) {
+            if (s == inline_value) return {kNoParent, false};
+        } else if ((s >> 32) == tag) {
             StateId id = StateId((s & 0xffffffffu) - 1);
-            if (std::memcmp(this->state(id), state, words_ * 8) == 0) return {id, false};
+            const uint64_t* other = this->state(id);
+            uint32_t w = 0;
+            while (w < words_ && other[w] == state[w]) ++w;
+            if (w == words_) return {id, false};
         }
-        i = (i + 1) & mask;
+        i = i + 1 == slot_count_ ? 0 : i + 1;
     }
     if (size_ >= uint64_t(UINT32_MAX) - 1) throw StoreFull{memory_bytes()};
     StateId id = StateId(size_);
-    if ((id & kChunkMask) == 0) {
-        reserve_memory((uint64_t(1) << kChunkBits) * words_ * 8);
-        chunks_.push_back(std::make_unique<uint64_t[]>((size_t(1) << kChunkBits) * words_));
+    uint64_t need = (size_ + 1) * words_ * 8;
+    if (need > states_.committed()) {
+        reserve_memory(need - states_.committed());
+        if (need > states_.capacity()) throw StoreFull{memory_bytes() + kHugePage};
+        states_.commit(need);
     }
-    if (parents_.size() == parents_.capacity()) reserve_memory(parents_.capacity() * 4 + 4096);
-    std::memcpy(chunks_[id >> kChunkBits].get() + uint64_t(id & kChunkMask) * words_, state, words_ * 8);
-    parents_.push_back(parent);
-    slots_[i] = (tag << 32) | (uint64_t(id) + 1);
+    if ((size_ + 1) * 4 > parents_.committed()) {
+        reserve_memory((size_ + 1) * 4 - parents_.committed());
+        if ((size_ + 1) * 4 > parents_.capacity()) throw StoreFull{memory_bytes() + kHugePage};
+        parents_.commit((size_ + 1) * 4);
+    }
+    std::copy(state, state + words_, states_.data() + size_ * words_);
+    reinterpret_cast<StateId*>(parents_.data())[size_] = parent;
+    slots[i] = inline_ ? inline_value : (tag << 32) | (uint64_t(id) + 1);
     ++size_;
-    if (double(size_) > kMaxLoad * double(slots_.size())) grow_index();
+    if (double(size_) > kMaxLoad * double(slot_count_)) grow_index();
     return {id, true};
 }
 

@@ -59,7 +59,29 @@ struct CompiledInstance {
     Program guard;  // residual guard; empty = true
     Program body;
     std::vector<uint32_t> writes;  // scalars the body may write
+    // The same as packed fields, so pack_post needs no layout lookups.
+    struct Write {
+        uint32_t scalar, word, shift;
+        uint64_t mask;
+        int32_t lo;
+    };
+    std::vector<Write> write_fields;
     bool full_pack = false;
+    // Packed fast path (when the body is only static assignments of constants
+    // or `scalar + constant`): field operations straight on the packed state.
+    struct FastOp {
+        uint32_t word, shift;  // the target field
+        uint64_t mask;
+        int32_t lo, hi;        // the target's domain
+        bool copy;             // value = source field + delta; else value = delta
+        uint32_t src_word, src_shift;
+        uint64_t src_mask;
+        int32_t src_lo;
+        int32_t delta;
+        int32_t error;         // error table entry for a value out of range
+    };
+    std::vector<FastOp> fast;
+    bool has_fast = false;
 };
 
 // Error table entry: the message is built when the error fires, with the value.
@@ -169,6 +191,46 @@ class Compiler {
             s += off * e.index[k].stride;
         }
         return uint32_t(s);
+    }
+
+    // The packed fast path of a body, if it is only static assignments whose
+    // values are constants or `scalar +/- constant` reading a scalar not
+    // assigned earlier in the body (so the pre-state value is the current one).
+    bool fast_path(const std::vector<Stmt>& body, const StateLayout& layout, std::vector<CompiledInstance::FastOp>& out) {
+        std::set<uint32_t> written;
+        for (const Stmt& st : body) {
+            if (st.kind != Stmt::Kind::Assign) return false;
+            auto target = static_scalar(st.target);
+            if (!target) return false;
+            const FieldLayout& f = layout.field(*target);
+            const Type& tt = m_.scalar_type(*target);
+            CompiledInstance::FastOp op{f.word, f.shift, f.mask, tt.lo, tt.hi, false, 0, 0, 0, 0, 0, 0};
+            if (auto k = const_value(st.value)) {
+                if (*k < tt.lo || *k > tt.hi) return false;  // the slow path reports it
+                op.delta = *k;
+            } else {
+                const Expr& v = m_.expr(st.value);
+                if (v.op != Op::Add && v.op != Op::Sub) return false;
+                std::optional<uint32_t> src = static_scalar(v.args[0]);
+                std::optional<int32_t> d = const_value(v.args[1]);
+                if (!(src && d) && v.op == Op::Add) {
+                    src = static_scalar(v.args[1]);
+                    d = const_value(v.args[0]);
+                }
+                if (!src || !d || written.count(*src)) return false;
+                const FieldLayout& g = layout.field(*src);
+                op.copy = true;
+                op.src_word = g.word;
+                op.src_shift = g.shift;
+                op.src_mask = g.mask;
+                op.src_lo = g.lo;
+                op.delta = v.op == Op::Add ? *d : -*d;
+                op.error = error(ErrKind::Range, st.loc, tt.lo, tt.hi, "\x1f" + m_.scalars[*target].path);
+            }
+            written.insert(*target);
+            out.push_back(op);
+        }
+        return true;
     }
 
   private:
@@ -631,6 +693,11 @@ CompiledMachine::CompiledMachine(const Machine& m) : m_(m), layout_(m) {
             max_events_ = std::max(max_events_, c.emit_words);
             ci.writes.assign(writes.begin(), writes.end());
             ci.full_pack = ci.writes.size() * 2 > S;
+            for (uint32_t w : ci.writes) {
+                const FieldLayout& f = layout_.field(w);
+                ci.write_fields.push_back({w, f.word, f.shift, f.mask, f.lo});
+            }
+            ci.has_fast = c.fast_path(a.body, layout_, ci.fast);
             c.writes = nullptr;
 
             instances_.push_back(std::move(inst));
@@ -661,6 +728,37 @@ CompiledMachine::CompiledMachine(const Machine& m) : m_(m), layout_(m) {
     for (ExprId e : m.init_constraints) init_constraints_.push_back(c.predicate(e));
     if (m.final_pred != kNoExpr) final_ = std::make_unique<Program>(c.predicate(m.final_pred));
     registers_ = c.max_temp + 1;
+    build_dispatch();
+}
+
+void CompiledMachine::build_dispatch() {
+    // Key each instance by its most selective required scalar (largest domain).
+    std::map<uint32_t, std::vector<std::pair<int32_t, uint32_t>>> by_scalar;  // scalar -> (value, instance)
+    for (uint32_t i = 0; i < instances_.size(); ++i) {
+        if (instances_[i].never_enabled) continue;
+        const auto& req = compiled_[i].required;
+        if (req.empty()) {
+            dispatch_.always.push_back(i);
+            continue;
+        }
+        auto best = req.front();
+        for (const auto& r : req)
+            if (m_.scalar_type(r.first).domain_size() > m_.scalar_type(best.first).domain_size()) best = r;
+        by_scalar[best.first].push_back({best.second, i});
+    }
+    for (auto& [s, list] : by_scalar) {
+        const Type& t = m_.scalar_type(s);
+        Dispatch::Key key{s, t.lo, uint32_t(dispatch_.offsets.size())};
+        std::stable_sort(list.begin(), list.end(),
+                         [](const auto& a, const auto& b) { return a.first < b.first; });
+        size_t k = 0;
+        for (int64_t v = t.lo; v <= t.hi; ++v) {
+            dispatch_.offsets.push_back(uint32_t(dispatch_.instances.size()));
+            while (k < list.size() && list[k].first == v) dispatch_.instances.push_back(list[k++].second);
+        }
+        dispatch_.offsets.push_back(uint32_t(dispatch_.instances.size()));
+        dispatch_.keys.push_back(key);
+    }
 }
 
 CompiledMachine::~CompiledMachine() = default;
@@ -711,9 +809,15 @@ Evaluator::Evaluator(const CompiledMachine& cm)
     : cm_(cm), layout_scalars_(uint32_t(cm.machine().scalars.size())), regs_(cm.registers_, 0),
       events_(std::max<uint32_t>(cm.max_events_, 1), 0) {}
 
-void Evaluator::load(const uint64_t* packed) { cm_.layout_.unpack(packed, regs_.data()); }
+void Evaluator::load(const uint64_t* packed) {
+    lazy_ = nullptr;
+    cm_.layout_.unpack(packed, regs_.data());
+}
+
+void Evaluator::load_post(const uint64_t* packed) { cm_.layout_.unpack(packed, regs_.data() + layout_scalars_); }
 
 void Evaluator::load_values(const int32_t* values) {
+    lazy_ = nullptr;
     std::copy(values, values + layout_scalars_, regs_.begin());
 }
 
@@ -722,10 +826,13 @@ bool Evaluator::enabled_packed(uint32_t i, const uint64_t* p) {
     for (const auto& [w, mv] : ci.filter)
         if ((p[w] & mv.first) != mv.second) return false;
     if (cm_.instances_[i].never_enabled) return false;
-    return ci.guard.empty() || run(ci.guard) != 0;
+    if (ci.guard.empty()) return true;
+    ensure_loaded();
+    return run(ci.guard) != 0;
 }
 
 bool Evaluator::enabled(uint32_t i) {
+    ensure_loaded();
     const CompiledInstance& ci = cm_.compiled_[i];
     if (cm_.instances_[i].never_enabled) return false;
     for (const auto& [s, v] : ci.required)
@@ -734,12 +841,16 @@ bool Evaluator::enabled(uint32_t i) {
 }
 
 void Evaluator::fire(uint32_t i) {
+    ensure_loaded();
     const CompiledInstance& ci = cm_.compiled_[i];
     const Instance& inst = cm_.instances_[i];
-    std::copy(regs_.begin(), regs_.begin() + layout_scalars_, regs_.begin() + layout_scalars_);
-    int32_t* label = regs_.data() + 2 * layout_scalars_;
+    // Plain loops: these are a handful of words, below a memmove call's cost.
+    int32_t* r = regs_.data();
+    const uint32_t n = layout_scalars_;
+    for (uint32_t k = 0; k < n; ++k) r[n + k] = r[k];
+    int32_t* label = r + 2 * n;
     label[0] = int32_t(inst.action);
-    std::copy(inst.args.begin(), inst.args.end(), label + 1);
+    for (size_t k = 0; k < inst.args.size(); ++k) label[1 + k] = inst.args[k];
     events_len_ = 0;
     last_instance_ = i;
     run(ci.body);
@@ -752,9 +863,32 @@ void Evaluator::pack_post(const uint64_t* pre_packed, uint64_t* out) const {
         L.pack(post(), out);
         return;
     }
-    std::copy(pre_packed, pre_packed + L.words(), out);
+    for (uint32_t w = 0, n = L.words(); w < n; ++w) out[w] = pre_packed[w];
     const int32_t* p = post();
-    for (uint32_t s : ci.writes) L.set(out, s, p[s]);
+    for (const auto& f : ci.write_fields)
+        out[f.word] = (out[f.word] & ~(f.mask << f.shift)) | ((uint64_t(uint32_t(p[f.scalar] - f.lo)) & f.mask) << f.shift);
+}
+
+[[noreturn]] static void raise(const std::vector<ErrorInfo>& table, int32_t err, int32_t value);
+
+bool Evaluator::fire_packed(uint32_t i, const uint64_t* pre, uint64_t* out) {
+    const CompiledInstance& ci = cm_.compiled_[i];
+    if (!ci.has_fast) return false;
+    const uint32_t words = cm_.layout_.words();
+    if (words == 1) out[0] = pre[0];
+    else for (uint32_t w = 0; w < words; ++w) out[w] = pre[w];
+    for (const auto& op : ci.fast) {
+        int32_t v = op.delta;
+        if (op.copy) {
+            // The source was not written before in this body: read it from the pre-state.
+            v += int32_t((pre[op.src_word] >> op.src_shift) & op.src_mask) + op.src_lo;
+            if (v < op.lo || v > op.hi) raise(cm_.errors_, op.error, v);
+        }
+        out[op.word] = (out[op.word] & ~(op.mask << op.shift)) | ((uint64_t(uint32_t(v - op.lo)) & op.mask) << op.shift);
+    }
+    last_instance_ = i;
+    events_len_ = 0;
+    return true;
 }
 
 std::vector<EventValue> Evaluator::events() const {
@@ -770,12 +904,23 @@ std::vector<EventValue> Evaluator::events() const {
     return out;
 }
 
-bool Evaluator::invariant_pre(uint32_t prop) { return run(cm_.invariants_pre_[prop]) != 0; }
+bool Evaluator::invariant_pre(uint32_t prop) {
+    ensure_loaded();
+    return run(cm_.invariants_pre_[prop]) != 0;
+}
 bool Evaluator::invariant_post(uint32_t prop) { return run(cm_.invariants_post_[prop]) != 0; }
-bool Evaluator::transition(uint32_t prop) { return run(cm_.transitions_[prop]) != 0; }
-bool Evaluator::final_pre() { return cm_.final_ && run(*cm_.final_) != 0; }
+bool Evaluator::transition(uint32_t prop) {
+    ensure_loaded();
+    return run(cm_.transitions_[prop]) != 0;
+}
+bool Evaluator::final_pre() {
+    if (!cm_.final_) return false;
+    ensure_loaded();
+    return run(*cm_.final_) != 0;
+}
 
 void Evaluator::for_each_initial(const std::function<void(const int32_t*)>& f) {
+    lazy_ = nullptr;
     const Machine& m = cm_.machine();
     std::vector<uint32_t> free;
     for (uint32_t s = 0; s < m.scalars.size(); ++s) {

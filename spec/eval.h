@@ -85,6 +85,19 @@ class CompiledMachine {
     std::unique_ptr<detail::Program> final_;
     std::vector<detail::MatchPattern> patterns_;
     std::vector<detail::ErrorInfo> errors_;
+    // Instances indexed by one required `scalar == value` guard conjunct.
+    struct Dispatch {
+        struct Key {
+            uint32_t scalar;
+            int32_t lo;
+            uint32_t first;  // into offsets: one entry per value, plus one
+        };
+        std::vector<Key> keys;
+        std::vector<uint32_t> offsets;
+        std::vector<uint32_t> instances;
+        std::vector<uint32_t> always;  // no such conjunct
+    } dispatch_;
+    void build_dispatch();
     uint32_t registers_ = 0;
     uint32_t max_events_ = 0;  ///< int32 words of the event buffer
 };
@@ -103,8 +116,30 @@ class Evaluator {
 
     /// Loads the pre-state.
     void load(const uint64_t* packed);
+    /// Loads the pre-state lazily: it is unpacked only when something needs
+    /// its values (a residual guard, a body that is not on the packed fast
+    /// path, a property). `packed` must stay valid until the next load.
+    void load_lazily(const uint64_t* packed) { lazy_ = packed; }
     void load_values(const int32_t* values);
-    const int32_t* pre() const { return regs_.data(); }
+    const int32_t* pre() {
+        ensure_loaded();
+        return regs_.data();
+    }
+
+    /// Calls `f(i)` for every instance that may be enabled in the loaded
+    /// pre-state, skipping those whose `scalar == constant` guard conjunct is
+    /// false there (instances are indexed by one such conjunct). Each must
+    /// still be tested with enabled()/enabled_packed(). Deterministic order.
+    template <class F>
+    void for_each_candidate(F&& f) const {
+        const auto& d = cm_.dispatch_;
+        for (const auto& key : d.keys) {
+            int32_t value = lazy_ ? cm_.layout_.get(lazy_, key.scalar) : regs_[key.scalar];
+            uint32_t v = uint32_t(value - key.lo);
+            for (uint32_t k = d.offsets[key.first + v]; k < d.offsets[key.first + v + 1]; ++k) f(d.instances[k]);
+        }
+        for (uint32_t i : d.always) f(i);
+    }
 
     /// The guard of instance `i` in the loaded pre-state.
     bool enabled(uint32_t i);
@@ -115,7 +150,16 @@ class Evaluator {
     /// Runs the body of instance `i` from the pre-state (its guard must hold).
     /// The post-state and events are then available. Throws EvalError.
     void fire(uint32_t i);
+    /// Fires instance `i` straight on packed states when its body allows
+    /// (only static assignments of constants or `scalar +/- constant`):
+    /// writes the successor of `pre` to `out` and returns true. Returns false,
+    /// touching nothing, when the body needs fire(). Afterwards post() and the
+    /// transition-property registers are NOT set; events are empty.
+    bool fire_packed(uint32_t i, const uint64_t* pre, uint64_t* out);
     const int32_t* post() const { return regs_.data() + layout_scalars_; }
+    /// Loads a packed state as the post-state (to check invariants on a state
+    /// that was fired earlier and packed).
+    void load_post(const uint64_t* packed);
     /// The packed post-state, given the packed pre-state it was fired from.
     void pack_post(const uint64_t* pre_packed, uint64_t* out) const;
     /// Events of the last fire, decoded.
@@ -133,6 +177,13 @@ class Evaluator {
 
   private:
     int32_t run(const detail::Program& p);
+    void ensure_loaded() {
+        if (lazy_) {
+            cm_.layout_.unpack(lazy_, regs_.data());
+            lazy_ = nullptr;
+        }
+    }
+    const uint64_t* lazy_ = nullptr;
 
     const CompiledMachine& cm_;
     uint32_t layout_scalars_;

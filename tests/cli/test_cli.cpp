@@ -24,7 +24,7 @@ TEST_CASE("check exits 0 when everything holds and 1 on a violation", "[cli]") {
     CHECK(bad.exit_code == 1);
     CHECK(bad.out.find("VIOLATED  mutual_exclusion    counterexample of 6 steps below") != std::string::npos);
     // Changed variables only, with the action and its arguments.
-    CHECK(bad.out.find("  5  enter(p=0)\n       emits Enter(0)\n       pc[0]: Waiting -> Critical\n") !=
+    CHECK(bad.out.find("  enter(p=0)\n       emits Enter(0)\n       pc[0]: Waiting -> Critical\n") !=
           std::string::npos);
 }
 

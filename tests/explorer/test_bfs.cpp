@@ -125,7 +125,7 @@ TEST_CASE("a run-time error stops the search with the action, the state and the 
         rendered = e.render();
     }
     CHECK(rendered.find("runtime_error.sm:6:21: error: array index 2 out of bounds 0..1\n  action read when arr[i] == false { skip }\n                      ^\n") != std::string::npos);
-    CHECK(rendered.find("while evaluating action read()") != std::string::npos);
+    CHECK(rendered.find("while evaluating the guard of read() in this state:") != std::string::npos);
     CHECK(rendered.find("    i = 2\n") != std::string::npos);
     CHECK(rendered.find("reached by: init -> advance() -> advance()") != std::string::npos);
 }

@@ -10,7 +10,7 @@ using namespace stateproof::explorer;
 using stateproof::spec::hash_state;
 
 TEST_CASE("the exact store keeps every distinct state through index growth", "[explorer][store]") {
-    ExactStore store(2, 0);
+    ExactStore store(2, 128, 0);
     std::mt19937_64 rng(7);
     std::set<std::pair<uint64_t, uint64_t>> reference;
     std::vector<std::pair<uint64_t, uint64_t>> order;
@@ -34,7 +34,7 @@ TEST_CASE("the exact store keeps every distinct state through index growth", "[e
 }
 
 TEST_CASE("the exact store refuses to pass its memory limit", "[explorer][store]") {
-    ExactStore store(1, 4 << 20);  // 4 MiB
+    ExactStore store(1, 64, 4 << 20);  // 4 MiB
     bool full = false;
     uint64_t inserted = 0;
     try {
@@ -53,9 +53,26 @@ TEST_CASE("the exact store refuses to pass its memory limit", "[explorer][store]
     for (uint64_t i = 0; i < inserted; i += 997) CHECK(!store.insert(&i, hash_state(&i, 1), kNoParent).second);
 }
 
+TEST_CASE("inline slots and tag slots find the same duplicates", "[explorer][store]") {
+    ExactStore inline_store(1, 40, 0, false);  // one-word states kept in their slots
+    ExactStore tag_store(1, 40, 0, true);
+    std::mt19937_64 rng(11);
+    std::set<uint64_t> reference;
+    for (int i = 0; i < 400000; ++i) {
+        uint64_t s = rng() % 150000;  // includes the all-zero state
+        auto a = inline_store.insert(&s, hash_state(&s, 1), kNoParent);
+        auto b = tag_store.insert(&s, hash_state(&s, 1), kNoParent);
+        REQUIRE(a.second == reference.insert(s).second);
+        REQUIRE(a.second == b.second);
+        if (a.second) REQUIRE(a.first == b.first);
+        if (!b.second) REQUIRE(tag_store.state(b.first)[0] == s);
+    }
+    CHECK(inline_store.size() == reference.size());
+}
+
 TEST_CASE("the fingerprint store answers like the exact store on distinct states", "[explorer][store]") {
     FingerprintStore fp(1, 0);
-    ExactStore exact(1, 0);
+    ExactStore exact(1, 64, 0);
     for (uint64_t i = 0; i < 100000; ++i) {
         uint64_t s = (i * 7919) % 50000;
         bool a = fp.insert(&s, hash_state(&s, 1), kNoParent).second;
