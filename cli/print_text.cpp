@@ -1,5 +1,6 @@
 #include "cli/print_text.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <sstream>
 
@@ -40,6 +41,30 @@ static std::string describe_event(const Machine& m, const EventValue& e) {
     return s;
 }
 
+// A variable's value in one line: records as {f: v, ...}, arrays as [a, b],
+// with a run of equal elements folded ("[{...} x 2]").
+static std::string compact_value(const Machine& m, TypeId t, const StateValues& state, uint32_t& pos) {
+    const Type& ty = m.types[t];
+    if (ty.kind == Type::Kind::Record) {
+        std::string s = "{";
+        for (size_t i = 0; i < ty.fields.size(); ++i) {
+            if (i) s += ", ";
+            s += ty.fields[i].name + ": " + compact_value(m, ty.fields[i].type, state, pos);
+        }
+        return s + "}";
+    }
+    if (ty.kind == Type::Kind::Array) {
+        std::vector<std::string> elems;
+        for (uint32_t i = 0; i < m.types[ty.index].domain_size(); ++i) elems.push_back(compact_value(m, ty.elem, state, pos));
+        bool same = std::all_of(elems.begin(), elems.end(), [&](const std::string& e) { return e == elems[0]; });
+        if (same && elems.size() > 1) return "[" + elems[0] + " x " + std::to_string(elems.size()) + "]";
+        std::string s = "[";
+        for (size_t i = 0; i < elems.size(); ++i) s += (i ? ", " : "") + elems[i];
+        return s + "]";
+    }
+    return m.format_value(t, state[pos++]);
+}
+
 std::string format_trace(const Machine& m, const Trace& t, const TraceStyle& style) {
     std::ostringstream out;
     const std::string& in = style.indent;
@@ -51,8 +76,10 @@ std::string format_trace(const Machine& m, const Trace& t, const TraceStyle& sty
         std::string pad = in + std::string(width + 4, ' ');
         if (s.action == Step::kInitial) {
             out << "initial state\n";
-            for (uint32_t k = 0; k < m.scalars.size(); ++k)
-                out << pad << m.scalars[k].path << " = " << m.format_value(m.scalars[k].type, s.state[k]) << "\n";
+            for (const StateVar& v : m.vars) {
+                uint32_t pos = v.first_scalar;
+                out << pad << v.name << " = " << compact_value(m, v.type, s.state, pos) << "\n";
+            }
             continue;
         }
         out << describe_step(m, s) << "\n";

@@ -1206,6 +1206,9 @@ class Checker {
         uint32_t locals = 0;
         Ctx c;
         c.in_action = true;
+        // A fun may use next/fires/emits: each call is elaborated again where
+        // it is inlined, and only there does the context decide.
+        c.transition = d.kind == Decl::Kind::Fun;
         c.local_count = &locals;
         for (size_t i = 0; i < d.params.size(); ++i) {
             for (size_t j = 0; j < i; ++j)
