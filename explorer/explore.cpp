@@ -24,6 +24,9 @@ ExploreResult explore(const CompiledMachine& cm, const ExploreOptions& o) {
         ActionCoverage c;
         c.action = a;
         for (uint32_t i = cm.first_instance(a); i < cm.first_instance(a + 1); ++i) {
+            // Arguments the guard rules out by themselves (e.g. `when v != None`)
+            // restrict the domain on purpose: they are not unexplored behaviour.
+            if (cm.instance(i).never_enabled) continue;
             ++c.instances;
             c.fired += sr.coverage[i].fired;
             c.new_states += sr.coverage[i].new_states;

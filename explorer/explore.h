@@ -21,7 +21,7 @@ struct ExploreOptions {
 /// Coverage of one action over the reachable states.
 struct ActionCoverage {
     uint32_t action;
-    uint64_t instances = 0;    ///< argument combinations
+    uint64_t instances = 0;    ///< argument combinations its guard can allow
     uint64_t fired = 0;        ///< transitions taken (states where it was enabled, summed over instances)
     uint64_t new_states = 0;   ///< states first reached through it
     std::vector<uint32_t> never_fired;  ///< instances that fired nowhere
