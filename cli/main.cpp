@@ -10,6 +10,8 @@
 
 #include "cli/cmd_check.h"
 #include "cli/cmd_explore.h"
+#include "cli/cmd_replay.h"
+#include "cli/cmd_conform.h"
 #include "spec/diagnostics.h"
 
 using namespace stateproof;
@@ -23,6 +25,10 @@ int main(int argc, char** argv) {
     cli::ExploreCommand explore;
     CLI::App* check_cmd = cli::setup_check(app, check);
     CLI::App* explore_cmd = cli::setup_explore(app, explore);
+    cli::ReplayCommand replay;
+    CLI::App* replay_cmd = cli::setup_replay(app, replay);
+    cli::ConformCommand conform;
+    CLI::App* conform_cmd = cli::setup_conform(app, conform);
 
     try {
         app.parse(argc, argv);
@@ -34,6 +40,8 @@ int main(int argc, char** argv) {
     try {
         if (*check_cmd) return cli::run_check(check);
         if (*explore_cmd) return cli::run_explore(explore);
+        if (*replay_cmd) return cli::run_replay(replay);
+        if (*conform_cmd) return cli::run_conform(conform);
     } catch (const spec::SpecError& e) {
         std::cout.flush();
         std::cerr << e.render();

@@ -1,5 +1,8 @@
 #include "spec/trace.h"
 
+#include <algorithm>
+#include <cstdio>
+
 #include <nlohmann/json.hpp>
 
 namespace stateproof::spec {
@@ -197,6 +200,170 @@ Trace from_itf(const Machine& m, const json& itf, const std::string& source) {
         t.steps.push_back(std::move(s));
     }
     return t;
+}
+
+}  // namespace stateproof::spec
+
+// ---------------------------------------------------------------- JSON-lines traces
+namespace stateproof::spec {
+
+namespace {
+
+json args_json(const Machine& m, const std::vector<Param>& params, const std::vector<int32_t>& values) {
+    json a = json::object();
+    for (size_t k = 0; k < params.size(); ++k) a[params[k].name] = scalar_json(m, params[k].type, values[k]);
+    return a;
+}
+
+std::vector<int32_t> args_from(const Machine& m, const std::vector<Param>& params, const json& j,
+                               const std::string& where, const std::string& owner) {
+    if (!j.is_object()) throw UsageError(where + ": \"args\" of " + owner + " must be a JSON object");
+    for (const auto& [key, value] : j.items()) {
+        (void)value;
+        bool known = std::any_of(params.begin(), params.end(), [&](const Param& p) { return p.name == key; });
+        if (!known) throw UsageError(where + ": " + owner + " has no parameter '" + key + "'");
+    }
+    std::vector<int32_t> out;
+    for (const auto& p : params) {
+        if (!j.contains(p.name)) throw UsageError(where + ": missing argument '" + p.name + "' of " + owner);
+        out.push_back(scalar_from(m, p.type, j[p.name], where, "argument '" + p.name + "' of " + owner));
+    }
+    return out;
+}
+
+}  // namespace
+
+json header_to_json(const TraceHeader& h) {
+    json consts = json::object();
+    for (const auto& [k, v] : h.consts) consts[k] = v;
+    return {{"stateproof_trace", kTraceFormatVersion}, {"spec", h.spec}, {"machine", h.machine},
+            {"consts", consts}, {"implementation", h.implementation}};
+}
+
+json step_to_json(const Machine& m, const ObservedStep& s) {
+    const Action& a = m.actions[s.action];
+    json events = json::array();
+    for (const EventValue& e : s.events)
+        events.push_back({{"event", m.events[e.event].name}, {"args", args_json(m, m.events[e.event].params, e.args)}});
+    json j = {{"action", a.name}, {"args", args_json(m, a.params, s.args)}, {"events", events}};
+    if (!s.stopped.empty()) j["stopped"] = s.stopped;
+    return j;
+}
+
+std::vector<EventValue> events_from_json(const Machine& m, const json& j, const std::string& where) {
+    if (!j.is_array()) throw UsageError(where + ": \"events\" must be a JSON array");
+    std::vector<EventValue> out;
+    for (const json& e : j) {
+        if (!e.is_object() || !e.contains("event") || !e["event"].is_string())
+            throw UsageError(where + ": an event is {\"event\": NAME, \"args\": {...}}");
+        std::string name = e["event"].get<std::string>();
+        auto id = m.find_event(name);
+        if (!id) throw UsageError(where + ": unknown event '" + name + "' (machine " + m.name + ")");
+        json args = e.contains("args") ? e["args"] : json::object();
+        out.push_back({*id, args_from(m, m.events[*id].params, args, where, "event " + name)});
+    }
+    return out;
+}
+
+ObservedStep step_from_json(const Machine& m, const json& j, const std::string& where) {
+    if (!j.is_object() || !j.contains("action") || !j["action"].is_string())
+        throw UsageError(where + ": a step is {\"action\": NAME, \"args\": {...}, \"events\": [...]}");
+    ObservedStep s;
+    std::string name = j["action"].get<std::string>();
+    auto a = m.find_action(name);
+    if (!a) throw UsageError(where + ": unknown action '" + name + "' (machine " + m.name + ")");
+    s.action = *a;
+    s.args = args_from(m, m.actions[*a].params, j.contains("args") ? j["args"] : json::object(), where, "action " + name);
+    if (j.contains("events")) s.events = events_from_json(m, j["events"], where);
+    if (j.contains("stopped")) {
+        if (!j["stopped"].is_string()) throw UsageError(where + ": \"stopped\" must be a string");
+        s.stopped = j["stopped"].get<std::string>();
+    }
+    return s;
+}
+
+struct TraceReader::File {
+    std::FILE* f = nullptr;
+    ~File() {
+        if (f) std::fclose(f);
+    }
+};
+
+TraceReader::TraceReader(std::string path) : path_(std::move(path)), file_(std::make_unique<File>()) {
+    file_->f = std::fopen(path_.c_str(), "rb");
+    if (!file_->f) throw UsageError(path_ + ": cannot open trace file");
+    std::string first;
+    while (read_line(first)) {
+        if (first.find_first_not_of(" \t\r") == std::string::npos) continue;
+        json j;
+        try {
+            j = json::parse(first);
+        } catch (const json::exception& e) {
+            throw UsageError(path_ + ":" + std::to_string(line_) + ": not JSON: " + e.what());
+        }
+        if (j.is_object() && j.contains("stateproof_trace")) {
+            if (!j["stateproof_trace"].is_number_integer() || j["stateproof_trace"].get<int>() != kTraceFormatVersion)
+                throw UsageError(path_ + ":" + std::to_string(line_) + ": unsupported trace format version " +
+                                 j["stateproof_trace"].dump() + " (this stateproof reads version " +
+                                 std::to_string(kTraceFormatVersion) + ")");
+            TraceHeader h;
+            auto str = [&](const char* k) { return j.contains(k) && j[k].is_string() ? j[k].get<std::string>() : std::string(); };
+            h.spec = str("spec");
+            h.machine = str("machine");
+            h.implementation = str("implementation");
+            if (j.contains("consts") && j["consts"].is_object())
+                for (const auto& [k, v] : j["consts"].items())
+                    h.consts.emplace_back(k, v.is_string() ? v.get<std::string>() : v.dump());
+            header_ = h;
+        } else {
+            pending_ = first;
+            has_pending_ = true;
+        }
+        break;
+    }
+}
+
+TraceReader::~TraceReader() = default;
+
+bool TraceReader::read_line(std::string& line) {
+    line.clear();
+    int c;
+    bool any = false;
+    while ((c = std::fgetc(file_->f)) != EOF) {
+        any = true;
+        if (c == '\n') break;
+        line.push_back(char(c));
+        if (line.size() > (64u << 20)) throw UsageError(path_ + ":" + std::to_string(line_ + 1) + ": line longer than 64 MiB");
+    }
+    if (std::ferror(file_->f)) throw UsageError(path_ + ": read error");
+    if (!any) return false;
+    ++line_;
+    return true;
+}
+
+bool TraceReader::next(const Machine& m, ObservedStep& out) {
+    std::string text;
+    uint64_t line;
+    if (has_pending_) {
+        text = std::move(pending_);
+        has_pending_ = false;
+        line = line_;
+    } else {
+        do {
+            if (!read_line(text)) return false;
+        } while (text.find_first_not_of(" \t\r") == std::string::npos);
+        line = line_;
+    }
+    std::string where = path_ + ":" + std::to_string(line);
+    json j;
+    try {
+        j = json::parse(text);
+    } catch (const json::exception& e) {
+        throw UsageError(where + ": not JSON (a truncated line?): " + e.what());
+    }
+    out = step_from_json(m, j, where);
+    out.line = line;
+    return true;
 }
 
 }  // namespace stateproof::spec

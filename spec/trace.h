@@ -55,4 +55,71 @@ Trace from_itf(const Machine& m, const nlohmann::json& itf, const std::string& s
 /// The value of state variable `var` in `state` as ITF JSON.
 nlohmann::json var_to_json(const Machine& m, uint32_t var, const StateValues& state);
 
+// ---------------------------------------------------------------- JSON-lines traces
+// What an implementation did, one step a line (docs/trace-format.md):
+//   {"stateproof_trace": 1, "spec": ..., "machine": ..., "consts": {...}, "implementation": ...}
+//   {"action": "anext", "args": {"s": 0}, "events": [{"event": "NewAwaitable", "args": {"s": 0}}]}
+// Names and values are the spec's own, so any implementation that can write
+// JSON can be checked.
+
+inline constexpr int kTraceFormatVersion = 1;
+
+struct TraceHeader {
+    std::string spec;
+    std::string machine;
+    std::string implementation;
+    std::vector<std::pair<std::string, std::string>> consts;  ///< as --const NAME=VALUE text
+};
+
+/// One step an implementation took and what it observed.
+struct ObservedStep {
+    uint32_t action = 0;
+    std::vector<int32_t> args;
+    std::vector<EventValue> events;
+    /// Set when the implementation could not take the step ("inapplicable:
+    /// ..." or "unsupported: ..."); the trace ends there.
+    std::string stopped;
+    uint64_t line = 0;  ///< 1-based line in the trace file (0 if not from a file)
+};
+
+/// JSON for one step (the trace line) and one header.
+nlohmann::json step_to_json(const Machine& m, const ObservedStep& s);
+nlohmann::json header_to_json(const TraceHeader& h);
+
+/// Events from their JSON form ([{"event": NAME, "args": {...}}]); throws
+/// UsageError naming `where` on an unknown event or a value out of its domain.
+std::vector<EventValue> events_from_json(const Machine& m, const nlohmann::json& j, const std::string& where);
+
+/// Reads a JSON-lines trace one step at a time, so memory does not grow with
+/// the trace. Every malformed line (bad JSON, unknown action or event, missing
+/// or out-of-domain argument) is a UsageError naming the file and line.
+class TraceReader {
+  public:
+    /// Opens `path` and reads the header line (which is optional: a trace may
+    /// start with its first step). Throws UsageError if the file cannot be read.
+    explicit TraceReader(std::string path);
+    ~TraceReader();
+    TraceReader(const TraceReader&) = delete;
+    TraceReader& operator=(const TraceReader&) = delete;
+
+    const std::optional<TraceHeader>& header() const { return header_; }
+    const std::string& path() const { return path_; }
+
+    /// Parses the next step against machine `m`; false at the end of the file.
+    bool next(const Machine& m, ObservedStep& out);
+
+  private:
+    bool read_line(std::string& line);
+    std::string path_;
+    struct File;
+    std::unique_ptr<File> file_;
+    std::optional<TraceHeader> header_;
+    std::string pending_;  // a first line that was a step, not a header
+    bool has_pending_ = false;
+    uint64_t line_ = 0;
+};
+
+/// Parses one step from its JSON (a trace line); `where` names it in errors.
+ObservedStep step_from_json(const Machine& m, const nlohmann::json& j, const std::string& where);
+
 }  // namespace stateproof::spec

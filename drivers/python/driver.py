@@ -38,9 +38,11 @@ def run_scenario(machine, steps, consts):
     try:
         runner(steps, consts, rec)
     except Inapplicable as e:
-        rec.stop = (max(rec.current, 0), "inapplicable", str(e))
+        if rec.stop is None:
+            rec.stop = (max(rec.current, 0), "inapplicable", str(e))
     except Unsupported as e:
-        rec.stop = (max(rec.current, 0), "unsupported", str(e))
+        if rec.stop is None:
+            rec.stop = (max(rec.current, 0), "unsupported", str(e))
     return rec.result()
 
 

@@ -7,12 +7,15 @@ Client steps between a resumption and the body's reaction are performed from
 inside the running body (re-entrant calls). Awaitables are stepped by hand
 with send/throw/close; there is no event loop.
 
-Python 3.8 syntax only.
+Nothing the body holds refers back to the generator, so dropping the last
+reference finalizes it at once, as in a program (no cycle waits for the
+collector). Python 3.8 syntax only.
 """
 
 import gc
 import sys
 import warnings
+import weakref
 
 from .trace import Inapplicable
 
@@ -46,7 +49,15 @@ MESSAGES = {
     (RuntimeError, "async generator raised StopAsyncIteration"): "RaisedStopAsyncIteration",
 }
 
+# An error the spec treats as an exception kind (Exc), not a message (Msg):
+# what a StopIteration thrown at an await becomes in the awaited generator.
+GEN_STOP_ITERATION = (RuntimeError, "generator raised StopIteration")
+
 REACTIONS = ("body_yield", "body_await", "body_return", "body_raise", "body_propagate")
+
+# Cycles the interpreter itself makes (tracebacks, warnings) are collected now
+# and then rather than after every scenario.
+COLLECT_EVERY = 2000
 
 
 class _EndOfScenario(BaseException):
@@ -56,6 +67,8 @@ class _EndOfScenario(BaseException):
 class Suspend:
     """The body's `await` target: suspends once, passing `x` to the event
     loop, and returns what it is sent. Thrown exceptions pass through it."""
+
+    __slots__ = ("x",)
 
     def __init__(self, x):
         self.x = x
@@ -72,80 +85,87 @@ def value_name(v):
 
 
 def exception_event(e):
-    """The event for an exception that escaped a step."""
-    for (typ, msg), name in MESSAGES.items():
-        if type(e) is typ and str(e) == msg:
-            return "Err", {"m": name}
-    for name, typ in EXCEPTIONS.items():
-        if type(e) is typ:
+    """The event name and arguments for an exception that escaped a step."""
+    typ, msg = type(e), str(e)
+    if (typ, msg) == GEN_STOP_ITERATION:
+        return "Raised", {"e": "GenStopIteration"}
+    name = MESSAGES.get((typ, msg))
+    if name is not None:
+        return "Err", {"m": name}
+    for name, t in EXCEPTIONS.items():
+        if typ is t:
             return "Raised", {"e": name}
-    return "Raised", {"e": "Other:" + type(e).__name__ + ":" + str(e)}
+    return "Raised", {"e": "Other:%s:%s" % (typ.__name__, msg)}
 
 
 def make_exception(name):
     return EXCEPTIONS[name](TAG)
 
 
-class Scenario:
-    def __init__(self, steps, consts, rec):
-        self.steps = steps
-        self.rec = rec
-        self.i = 0
-        self.slots = {}
-        self.finished = False
-        self.firstiter_raises = consts.get("FIRSTITER", "ok") == "raises"
-        self.hooks = consts.get("FIRSTITER", "ok") != "none"
-        self.finalizer = bool(consts.get("FINALIZER", False))
-        self.ag = self.body()
-
-    # -- the scripted body
-    async def body(self):
-        value, exc = None, None
-        while True:
+async def scripted_body(ctl):
+    """The async generator under test. `ctl` decides every reaction."""
+    value, exc = None, None
+    while True:
+        if exc is None:
+            ctl.emit("Resumed", v=value_name(value))
+        else:
+            ctl.emit("ThrownIn", e=exception_event(exc)[1].get("e", type(exc).__name__))
+        action, args = ctl.next_reaction()
+        if action == "body_yield":
+            try:
+                value, exc = (yield VALUES[args["v"]]), None
+            except _EndOfScenario:
+                raise
+            except BaseException as e:  # the script decides what it catches
+                e.__traceback__ = None  # no frame cycle: the generator must die by refcount
+                value, exc = None, e
+        elif action == "body_await":
+            try:
+                value, exc = (await Suspend(VALUES[args["v"]])), None
+            except _EndOfScenario:
+                raise
+            except BaseException as e:
+                e.__traceback__ = None
+                value, exc = None, e
+        elif action == "body_return":
+            return
+        elif action == "body_raise":
+            raise make_exception(args["e"])
+        elif action == "body_propagate":
             if exc is None:
-                self.rec.emit("Resumed", v=value_name(value))
-            else:
-                self.rec.emit("ThrownIn", e=exception_event(exc)[1].get("e", type(exc).__name__))
-            step = self.next_reaction()
-            action, args = step["action"], step.get("args", {})
-            if action == "body_yield":
-                try:
-                    value, exc = (yield VALUES[args["v"]]), None
-                except BaseException as e:  # noqa: B902 - the script decides
-                    if isinstance(e, _EndOfScenario):
-                        raise
-                    value, exc = None, e
-            elif action == "body_await":
-                try:
-                    value, exc = (await Suspend(VALUES[args["v"]])), None
-                except BaseException as e:
-                    if isinstance(e, _EndOfScenario):
-                        raise
-                    value, exc = None, e
-            elif action == "body_return":
-                return
-            elif action == "body_raise":
-                raise make_exception(args["e"])
-            elif action == "body_propagate":
-                if exc is None:
-                    raise Inapplicable("body_propagate without an exception thrown in")
-                raise exc
-            else:
-                raise Inapplicable("unknown body reaction " + action)
+                raise Inapplicable("body_propagate without an exception thrown in")
+            raise exc
+        else:
+            raise Inapplicable("unknown body reaction " + action)
+
+
+class Control:
+    """What the body and the hooks talk to. It holds the scenario only weakly,
+    so no reference cycle goes through the generator."""
+
+    def __init__(self, scenario):
+        self.scenario = weakref.ref(scenario)
+        self.rec = scenario.rec
+        self.finished = False
+        self.ended = False  # the body asked for a reaction the scenario does not have
+        self.firstiter_raises = scenario.firstiter_raises
+
+    def emit(self, name, **args):
+        if not self.finished:
+            self.rec.emit(name, **args)
 
     def next_reaction(self):
-        """Performs re-entrant client steps, then takes the next reaction step."""
-        while True:
-            if self.finished or self.i >= len(self.steps):
-                raise _EndOfScenario()
-            step = self.steps[self.i]
-            if step["action"] in REACTIONS:
-                self.rec.begin(self.i)
-                self.i += 1
-                return step
-            self.client_step()
+        sc = self.scenario()
+        if sc is None or self.finished:
+            self.ended = True
+            raise _EndOfScenario()
+        try:
+            step = sc.next_reaction()
+        except _EndOfScenario:
+            self.ended = True
+            raise
+        return step["action"], step.get("args", {})
 
-    # -- hooks (sys.set_asyncgen_hooks)
     def firstiter(self, ag):
         if self.finished:
             return
@@ -158,36 +178,69 @@ class Scenario:
             self.rec.emit("FinalizerCalled")
 
     def unraisable(self, u):
-        if self.finished:
+        if self.finished or isinstance(u.exc_value, _EndOfScenario):
             return
         name, args = exception_event(u.exc_value)
         self.rec.emit("Unraisable" + name, **args)
 
-    # -- the client
+
+_scenarios_run = 0
+
+
+class Scenario:
+    def __init__(self, steps, consts, rec):
+        self.steps = steps
+        self.rec = rec
+        self.i = 0
+        self.slots = {}
+        first = consts.get("FIRSTITER", "ok")
+        self.firstiter_raises = first == "raises"
+        self.use_firstiter = first != "none"
+        self.use_finalizer = bool(consts.get("FINALIZER", False))
+        self.ctl = Control(self)
+        self.ag = scripted_body(self.ctl)
+
+    def next_reaction(self):
+        """Performs re-entrant client steps, then takes the next reaction step."""
+        while True:
+            if self.i >= len(self.steps):
+                raise _EndOfScenario()
+            step = self.steps[self.i]
+            if step["action"] in REACTIONS:
+                self.rec.begin(self.i)
+                self.i += 1
+                return step
+            self.client_step()
+
     def run(self):
+        global _scenarios_run
+        ctl = self.ctl
         old_hooks = sys.get_asyncgen_hooks()
         old_unraisable = sys.unraisablehook
-        if self.hooks:
-            sys.set_asyncgen_hooks(self.firstiter, self.finalize if self.finalizer else None)
-        else:
-            sys.set_asyncgen_hooks(None, None)
-        sys.unraisablehook = self.unraisable
+        sys.set_asyncgen_hooks(ctl.firstiter if self.use_firstiter else None,
+                               ctl.finalize if self.use_finalizer else None)
+        sys.unraisablehook = ctl.unraisable
         try:
             while self.i < len(self.steps):
                 if self.steps[self.i]["action"] in REACTIONS:
+                    self.rec.begin(self.i)
                     raise Inapplicable("the body is not running")
                 try:
                     self.client_step()
                 except _EndOfScenario:
                     break
+        except Inapplicable as e:
+            self.rec.stop = (self.rec.current, "inapplicable", str(e))
         finally:
-            # Cleanup (collecting the generator may resume its body) is not
+            # Cleanup (finalizing the generator may resume its body) is not
             # part of the scenario: stop recording first.
-            self.finished = True
+            ctl.finished = True
             self.rec.current = -1
             self.slots.clear()
             self.ag = None
-            gc.collect()
+            _scenarios_run += 1
+            if _scenarios_run % COLLECT_EVERY == 0:
+                gc.collect()
             sys.set_asyncgen_hooks(*old_hooks)
             sys.unraisablehook = old_unraisable
 
@@ -209,7 +262,7 @@ class Scenario:
                     aw = self.ag.athrow(make_exception(args["e"]))
                 else:
                     aw = self.ag.aclose()
-            except _EndOfScenario:
+            except (_EndOfScenario, Inapplicable):
                 raise
             except BaseException as e:
                 self.outcome(s, e)
@@ -229,7 +282,7 @@ class Scenario:
                     aw.close()
                     self.rec.emit("CloseReturned", s=s)
                     return
-            except _EndOfScenario:
+            except (_EndOfScenario, Inapplicable):
                 raise
             except StopIteration as e:
                 if e.args and e.args[0] == TAG:
@@ -249,7 +302,6 @@ class Scenario:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
                 del self.slots[s]
-                gc.collect()
             for w in caught:
                 if issubclass(w.category, RuntimeWarning) and "was never awaited" in str(w.message):
                     self.rec.emit("NeverAwaited", s=s)
@@ -257,15 +309,17 @@ class Scenario:
         elif action == "collect":
             if self.slots:
                 raise Inapplicable("awaitables still hold the generator")
+            alive = weakref.ref(self.ag)
             self.ag = None
-            gc.collect()
+            if alive() is not None:  # a cycle after all: let the collector finalize it
+                gc.collect()
+            if self.ctl.ended:  # the body was resumed and the scenario ends there
+                raise _EndOfScenario()
             self.rec.emit("Collected")
         else:
             raise Inapplicable("unknown action " + action)
 
     def outcome(self, s, e):
-        if isinstance(e, (_EndOfScenario, Inapplicable)):
-            raise e
         name, args = exception_event(e)
         self.rec.emit(name, s=s, **args)
 

@@ -1,0 +1,262 @@
+#include "explorer/conform.h"
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <unordered_set>
+
+#include "explorer/replay.h"
+#include "explorer/state_store.h"
+#include "spec/diagnostics.h"
+
+namespace stateproof::explorer {
+
+using namespace stateproof::spec;
+
+bool ConformResult::any_new() const {
+    return std::any_of(divergences.begin(), divergences.end(), [](const Divergence& d) { return !d.in_baseline; });
+}
+
+namespace {
+
+// The spec's reachable graph, kept for scenario generation and for measuring
+// which transitions the implementation went through.
+struct SpecGraph {
+    explicit SpecGraph(const CompiledMachine& cm)
+        : cm(cm), ev(cm), words(cm.layout().words()), store(words, cm.layout().bits(), 0, true) {}
+
+    struct Transition {
+        StateId from;
+        uint32_t instance;
+        StateId to;
+        bool tree;  // `to` was first reached through this transition
+    };
+
+    void build() {
+        std::vector<uint64_t> buf(words);
+        ev.for_each_initial([&](const int32_t* v) {
+            cm.layout().pack(v, buf.data());
+            if (store.insert(buf.data(), hash_state(buf.data(), words), kNoParent).second) via.push_back(UINT32_MAX);
+        });
+        std::vector<uint64_t> cur(words);
+        for (uint64_t head = 0; head < store.size(); ++head) {
+            StateId id = StateId(head);
+            std::copy(store.state(id), store.state(id) + words, cur.begin());
+            ev.load(cur.data());
+            bool any = false;
+            for (uint32_t i = 0; i < cm.instance_count(); ++i) {
+                if (!ev.enabled(i)) continue;
+                any = true;
+                ev.fire(i);
+                ev.pack_post(cur.data(), buf.data());
+                auto [to, fresh] = store.insert(buf.data(), hash_state(buf.data(), words), id);
+                if (fresh) via.push_back(i);
+                transitions.push_back({id, i, to, fresh});
+            }
+            dead.push_back(!any);
+        }
+    }
+
+    Scenario path_to(StateId id) const {
+        Scenario s;
+        for (StateId x = id; store.parent(x) != kNoParent; x = store.parent(x)) s.push_back(via[x]);
+        std::reverse(s.begin(), s.end());
+        return s;
+    }
+
+    std::optional<StateId> find(const std::vector<uint64_t>& packed) {
+        auto [id, fresh] = store.insert(packed.data(), hash_state(packed.data(), words), kNoParent);
+        if (fresh) return std::nullopt;  // not reachable: cannot happen for states replay reached
+        return id;
+    }
+
+    const CompiledMachine& cm;
+    Evaluator ev;
+    uint32_t words;
+    ExactStore store;
+    std::vector<uint32_t> via;    // per state: the instance of its tree edge
+    std::vector<bool> dead;       // per state: nothing enabled
+    std::vector<Transition> transitions;
+};
+
+// Every continuation of `length` steps from packed state `from` (shorter where
+// nothing is enabled), appended to `prefix`.
+void continuations(const CompiledMachine& cm, const std::vector<uint64_t>& from, uint32_t length, Scenario& prefix,
+                   std::vector<Scenario>& out, uint64_t limit) {
+    if (out.size() > limit) throw LimitReached("conform: more than " + std::to_string(limit) + " scenarios");
+    if (length == 0) {
+        out.push_back(prefix);
+        return;
+    }
+    Evaluator ev(cm);
+    ev.load(from.data());
+    std::vector<std::pair<uint32_t, std::vector<uint64_t>>> next;
+    std::vector<uint64_t> buf(cm.layout().words());
+    for (uint32_t i = 0; i < cm.instance_count(); ++i) {
+        if (!ev.enabled(i)) continue;
+        ev.fire(i);
+        ev.pack_post(from.data(), buf.data());
+        next.push_back({i, buf});
+    }
+    if (next.empty()) {
+        out.push_back(prefix);
+        return;
+    }
+    for (auto& [i, st] : next) {
+        prefix.push_back(i);
+        continuations(cm, st, length - 1, prefix, out, limit);
+        prefix.pop_back();
+    }
+}
+
+// Events for a divergence class: names with their enum and bool arguments;
+// integer arguments (slot numbers, counters) are left out, so one
+// discrepancy seen through different slots is one class.
+std::string event_class(const CompiledMachine& cm, const std::vector<EventValue>& evs) {
+    if (evs.empty()) return "(nothing)";
+    const Machine& m = cm.machine();
+    std::string s;
+    for (const auto& e : evs) {
+        const EventDef& d = m.events[e.event];
+        std::string args;
+        for (size_t k = 0; k < d.params.size(); ++k) {
+            if (m.types[d.params[k].type].kind == Type::Kind::Int) continue;
+            args += (args.empty() ? "" : ", ") + m.format_value(d.params[k].type, e.args[k]);
+        }
+        s += (s.empty() ? "" : " ") + d.name + (args.empty() ? "" : "(" + args + ")");
+    }
+    return s;
+}
+
+}  // namespace
+
+static std::vector<Scenario> generate(SpecGraph& g, const ConformOptions& o) {
+    const CompiledMachine& cm = g.cm;
+    std::vector<Scenario> out;
+    if (o.mode == ConformOptions::Mode::Depth) {
+        std::vector<uint64_t> buf(g.words);
+        for (uint64_t id = 0; id < g.store.size() && g.store.parent(StateId(id)) == kNoParent; ++id) {
+            std::vector<uint64_t> init(g.store.state(StateId(id)), g.store.state(StateId(id)) + g.words);
+            Scenario prefix;
+            continuations(cm, init, o.depth, prefix, out, o.max_scenarios);
+        }
+    } else {
+        for (const auto& t : g.transitions) {
+            // A transition that first reached a state with successors is the
+            // prefix of that state's own scenarios: it needs none of its own.
+            if (t.tree && !g.dead[t.to]) continue;
+            Scenario s = g.path_to(t.from);
+            s.push_back(t.instance);
+            std::vector<uint64_t> to(g.store.state(t.to), g.store.state(t.to) + g.words);
+            continuations(cm, to, o.suffix, s, out, o.max_scenarios);
+            if (out.size() > o.max_scenarios)
+                throw LimitReached("conform: more than " + std::to_string(o.max_scenarios) + " scenarios");
+        }
+    }
+    std::stable_sort(out.begin(), out.end(), [](const Scenario& a, const Scenario& b) { return a.size() < b.size(); });
+    return out;
+}
+
+std::vector<Scenario> generate_scenarios(const CompiledMachine& cm, const ConformOptions& o, uint64_t* spec_states,
+                                         uint64_t* spec_transitions) {
+    SpecGraph g(cm);
+    g.build();
+    if (spec_states) *spec_states = g.store.size();
+    if (spec_transitions) *spec_transitions = g.transitions.size();
+    return generate(g, o);
+}
+
+ConformResult conform(const CompiledMachine& cm, Implementation& impl, const ConformOptions& o) {
+    auto start = std::chrono::steady_clock::now();
+    SpecGraph g(cm);
+    g.build();
+    std::vector<Scenario> scenarios = generate(g, o);
+
+    ConformResult r;
+    r.implementation = impl.name();
+    r.spec_states = g.store.size();
+    r.spec_transitions = g.transitions.size();
+    std::unordered_set<uint64_t> covered;
+    std::map<std::string, Divergence> classes;
+
+    std::vector<std::vector<ObservedStep>> observed;
+    for (size_t first = 0; first < scenarios.size(); first += o.batch) {
+        size_t n = std::min<size_t>(o.batch, scenarios.size() - first);
+        std::vector<Scenario> batch(scenarios.begin() + first, scenarios.begin() + first + n);
+        observed.clear();
+        impl.run(batch, observed);
+        if (observed.size() != batch.size())
+            throw UsageError("the implementation answered " + std::to_string(observed.size()) + " traces for " +
+                             std::to_string(batch.size()) + " scenarios");
+        for (size_t k = 0; k < n; ++k) {
+            const Scenario& sc = batch[k];
+            const auto& obs = observed[k];
+            ++r.scenarios;
+            if (!obs.empty() && obs.back().stopped.rfind("unsupported", 0) == 0) {
+                ++r.unsupported;
+                continue;
+            }
+            Replayer rep(cm);
+            size_t step = 0;
+            bool diverged = false;
+            for (; step < obs.size(); ++step) {
+                if (obs[step].action != cm.instance(sc[step]).action || obs[step].args != cm.instance(sc[step]).args)
+                    throw UsageError("the implementation reported step " + std::to_string(step + 1) +
+                                     " as a different action than the scenario's");
+                const auto pre = rep.states();
+                if (!rep.step(obs[step])) {
+                    diverged = true;
+                    break;
+                }
+                ++r.steps;
+                for (const auto& st : pre)
+                    if (auto id = g.find(st)) covered.insert((uint64_t(*id) << 32) | sc[step]);
+            }
+            if (!diverged && obs.size() < sc.size()) {
+                // It stopped early without saying why: a divergence at the next step.
+                ObservedStep missing;
+                missing.action = cm.instance(sc[obs.size()]).action;
+                missing.args = cm.instance(sc[obs.size()]).args;
+                missing.stopped = "the implementation returned no result for this step";
+                rep.step(missing);
+                diverged = true;
+                step = obs.size();
+            }
+            if (!diverged) continue;
+            const ReplayMismatch& mm = rep.mismatch();
+            const ObservedStep& bad = step < obs.size() ? obs[step] : mm.observed;
+            std::string expected;
+            std::vector<std::string> alts;
+            for (const auto& e : mm.would_emit) alts.push_back(event_class(cm, e));
+            std::sort(alts.begin(), alts.end());
+            for (const auto& a : alts) expected += (expected.empty() ? "" : " or ") + a;
+            if (alts.empty()) expected = "does not allow it";
+            std::string got = bad.stopped.empty() ? event_class(cm, bad.events) : "stopped: " + bad.stopped;
+            std::string sig = cm.machine().actions[cm.instance(sc[step]).action].name + ": spec " + expected +
+                              " | implementation " + got;
+            Divergence& d = classes[sig];
+            ++d.occurrences;
+            if (d.occurrences == 1 || step + 1 < d.scenario.size()) {
+                d.signature = sig;
+                d.scenario.assign(sc.begin(), sc.begin() + step + 1);
+                d.observed.assign(obs.begin(), obs.begin() + std::min(obs.size(), step + 1));
+                if (d.observed.size() < d.scenario.size()) d.observed.push_back(mm.observed);
+                d.spec_alternatives = mm.would_emit;
+                d.guard_false = mm.guard_false;
+                // The spec's events for the matched steps: what was observed.
+                d.expected.clear();
+                for (size_t j = 0; j < step; ++j) d.expected.push_back(obs[j].events);
+                d.in_baseline = o.baseline.count(sig) > 0;
+            }
+        }
+        if (o.progress) o.progress(first + n, scenarios.size());
+    }
+    r.transitions_covered = covered.size();
+    for (auto& [sig, d] : classes) r.divergences.push_back(std::move(d));
+    std::stable_sort(r.divergences.begin(), r.divergences.end(),
+                     [](const Divergence& a, const Divergence& b) { return a.scenario.size() < b.scenario.size(); });
+    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return r;
+}
+
+}  // namespace stateproof::explorer

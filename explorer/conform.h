@@ -1,0 +1,79 @@
+#pragma once
+// Lockstep conformance: scenarios generated from the spec are run on an
+// implementation, and what it observed is replayed against the spec. A
+// divergence is the first step the spec cannot explain, reported once per
+// class with the shortest scenario that shows it.
+
+#include <cstdint>
+#include <functional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "spec/eval.h"
+#include "spec/result.h"
+#include "spec/trace.h"
+
+namespace stateproof::explorer {
+
+/// An input sequence: actions with arguments (spec instances).
+using Scenario = std::vector<uint32_t>;
+
+/// Something that can run scenarios: the C++ model in-process, or a driver
+/// process for a real interpreter.
+class Implementation {
+  public:
+    virtual ~Implementation() = default;
+    /// A name for reports: "CPython 3.11.7 (...)", "stateproof model (reference)".
+    virtual std::string name() const = 0;
+    /// Runs each scenario from a fresh start and returns, per scenario, one
+    /// observed step per step it took (fewer if it stopped early, with
+    /// `stopped` set on the last). Throws UsageError if the implementation
+    /// fails (e.g. the driver process died).
+    virtual void run(const std::vector<Scenario>& batch, std::vector<std::vector<spec::ObservedStep>>& out) = 0;
+};
+
+struct ConformOptions {
+    enum class Mode { CoverTransitions, Depth };
+    Mode mode = Mode::CoverTransitions;
+    uint32_t depth = 4;        ///< Depth: every input sequence up to this length
+    uint32_t suffix = 0;       ///< CoverTransitions: every continuation of this length after each transition
+    uint64_t max_scenarios = 5'000'000;  ///< more is a limit (exit 3) before anything runs
+    uint32_t batch = 256;      ///< scenarios per call to Implementation::run
+    std::set<std::string> baseline;  ///< known divergence signatures
+    std::function<void(uint64_t done, uint64_t total)> progress;
+};
+
+struct Divergence {
+    std::string signature;               ///< the class: action, the spec's events, the implementation's events
+    Scenario scenario;                   ///< the shortest scenario that shows it, up to the divergent step
+    std::vector<spec::ObservedStep> observed;  ///< what the implementation did, step by step
+    std::vector<std::vector<spec::EventValue>> expected;  ///< per step: the spec's events (for the last: its alternatives, or none)
+    std::vector<std::vector<spec::EventValue>> spec_alternatives;  ///< at the divergent step
+    std::vector<std::string> guard_false;  ///< when the spec does not allow the step there
+    uint64_t occurrences = 0;             ///< scenarios that diverged this way
+    bool in_baseline = false;
+};
+
+struct ConformResult {
+    std::string implementation;
+    uint64_t scenarios = 0;
+    uint64_t steps = 0;
+    uint64_t unsupported = 0;             ///< scenarios the implementation reported as unsupported
+    uint64_t spec_states = 0;
+    uint64_t spec_transitions = 0;
+    uint64_t transitions_covered = 0;     ///< spec transitions exercised by some scenario that did not diverge before it
+    double seconds = 0;
+    std::vector<Divergence> divergences;  ///< one per class, shortest first
+    bool any_new() const;
+};
+
+/// The scenarios the options select, in increasing length. Throws
+/// LimitReached past max_scenarios.
+std::vector<Scenario> generate_scenarios(const spec::CompiledMachine& cm, const ConformOptions& options,
+                                         uint64_t* spec_states = nullptr, uint64_t* spec_transitions = nullptr);
+
+/// Runs the scenarios on `impl` and compares.
+ConformResult conform(const spec::CompiledMachine& cm, Implementation& impl, const ConformOptions& options);
+
+}  // namespace stateproof::explorer
