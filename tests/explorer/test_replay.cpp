@@ -1,0 +1,163 @@
+// Replay of JSON-lines traces: conforming traces, the explanation of the first
+// step the spec cannot explain, and malformed traces (file and line, exit 2).
+
+#include <catch2/catch.hpp>
+
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "explorer/replay.h"
+#include "support/spec_fixtures.h"
+
+using namespace stateproof;
+using namespace stateproof::spec;
+using nlohmann::json;
+
+namespace {
+
+// A two-slot lock: `take(s)` when free, `give(s)` by the holder.
+const char* kLock = R"(machine Lock
+    var holder : 0..2 = 2            -- 2: nobody
+    var uses : 0..3 = 0
+    event Took(s: 0..1)
+    event Gave(s: 0..1, n: 0..3)
+    action take(s: 0..1) when holder == 2 and uses < 3 { holder := s; emit Took(s) }
+    action give(s: 0..1) when holder == s { holder := 2; uses := uses + 1; emit Gave(s, uses) }
+)";
+
+std::string write_trace(const std::vector<std::string>& lines) {
+    std::string path = testing::temp_dir() + "/t.jsonl";
+    std::ofstream out(path);
+    for (const auto& l : lines) out << l << "\n";
+    return path;
+}
+
+std::string step(const std::string& action, int s, const std::string& events) {
+    return R"({"action": ")" + action + R"(", "args": {"s": )" + std::to_string(s) + R"(}, "events": )" + events + "}";
+}
+
+struct Fixture {
+    Machine m = testing::spec_from_text(kLock);
+    CompiledMachine cm{m};
+};
+
+// Replays a file; returns the number of steps matched, or the mismatch.
+std::optional<explorer::ReplayMismatch> replay_file(const Fixture& f, const std::string& path, uint64_t* matched = nullptr) {
+    TraceReader r(path);
+    explorer::Replayer rep(f.cm);
+    ObservedStep s;
+    while (r.next(f.m, s))
+        if (!rep.step(s)) return rep.mismatch();
+    if (matched) *matched = rep.matched();
+    return std::nullopt;
+}
+
+}  // namespace
+
+TEST_CASE("a trace the spec can produce replays to the end", "[replay]") {
+    Fixture f;
+    std::string path = write_trace({
+        R"({"stateproof_trace": 1, "spec": "lock.sm", "machine": "Lock", "consts": {}, "implementation": "test"})",
+        step("take", 1, R"([{"event": "Took", "args": {"s": 1}}])"),
+        step("give", 1, R"([{"event": "Gave", "args": {"s": 1, "n": 1}}])"),
+        "",
+        step("take", 0, R"([{"event": "Took", "args": {"s": 0}}])"),
+    });
+    uint64_t matched = 0;
+    CHECK_FALSE(replay_file(f, path, &matched));
+    CHECK(matched == 3);
+    TraceReader r(path);
+    REQUIRE(r.header());
+    CHECK(r.header()->implementation == "test");
+}
+
+TEST_CASE("a wrong event is reported with what the spec would have emitted", "[replay]") {
+    Fixture f;
+    std::string path = write_trace({
+        step("take", 0, R"([{"event": "Took", "args": {"s": 0}}])"),
+        step("give", 0, R"([{"event": "Gave", "args": {"s": 0, "n": 2}}])"),
+    });
+    auto mm = replay_file(f, path);
+    REQUIRE(mm);
+    CHECK(mm->step == 2);
+    CHECK(mm->observed.line == 2);
+    CHECK(mm->state_count == 1);
+    REQUIRE(mm->would_emit.size() == 1);
+    CHECK(f.cm.describe_event(mm->would_emit[0][0]) == "Gave(0, 1)");
+    REQUIRE(mm->recent.size() == 1);
+    CHECK(mm->guard_false.empty());
+}
+
+TEST_CASE("a step the spec does not allow is explained by its false guard conjuncts", "[replay]") {
+    Fixture f;
+    std::string path = write_trace({
+        step("take", 0, R"([{"event": "Took", "args": {"s": 0}}])"),
+        step("take", 1, R"([{"event": "Took", "args": {"s": 1}}])"),
+    });
+    auto mm = replay_file(f, path);
+    REQUIRE(mm);
+    CHECK(mm->would_emit.empty());
+    REQUIRE(mm->guard_false.size() == 1);
+    CHECK(mm->guard_false[0] == "`holder == 2` is false (holder = 0)");
+    REQUIRE(mm->accepted.size() == 1);
+    CHECK(f.cm.describe(mm->accepted[0]) == "give(s=0)");
+}
+
+TEST_CASE("malformed traces are usage errors naming the file and line", "[replay]") {
+    Fixture f;
+    auto error_of = [&](const std::vector<std::string>& lines) -> std::string {
+        std::string path = write_trace(lines);
+        try {
+            replay_file(f, path);
+        } catch (const UsageError& e) {
+            std::string msg = e.what();
+            return msg.substr(msg.find("t.jsonl"));
+        }
+        return "";
+    };
+    CHECK(error_of({step("take", 0, R"([{"event": "Took", "args": {"s": 0}}])"), "{\"action\": \"give\", \"args\": {\"s\": 0"}).rfind("t.jsonl:2: not JSON (a truncated line?)", 0) == 0);
+    CHECK(error_of({step("fly", 0, "[]")}) == "t.jsonl:1: unknown action 'fly' (machine Lock)");
+    CHECK(error_of({step("take", 5, "[]")}) == "t.jsonl:1: argument 's' of action take: value 5 is not in 0..1");
+    CHECK(error_of({R"({"action": "take", "args": {}})"}) == "t.jsonl:1: missing argument 's' of action take");
+    CHECK(error_of({step("take", 0, R"([{"event": "Boom"}])")}) == "t.jsonl:1: unknown event 'Boom' (machine Lock)");
+    CHECK(error_of({R"({"stateproof_trace": 9})"}).rfind("t.jsonl:1: unsupported trace format version 9", 0) == 0);
+    CHECK(error_of({"[1, 2]"}) == "t.jsonl:1: a step is {\"action\": NAME, \"args\": {...}, \"events\": [...]}");
+}
+
+TEST_CASE("the replay command exits 0, 1 or 2 and applies the trace's constants", "[replay][cli]") {
+    std::string dir = testing::temp_dir();
+    std::string spec = dir + "/lock.sm";
+    {
+        std::string text = kLock;
+        text.replace(text.find("uses < 3"), 8, "uses < LIMIT");
+        text.replace(text.find("var holder"), 0, "const LIMIT : 1..3 = 3\n    ");
+        std::ofstream(spec) << text;
+    }
+    // Under LIMIT=1 a second take is refused; under the default 3 it is fine.
+    std::vector<std::string> steps = {step("take", 0, R"([{"event": "Took", "args": {"s": 0}}])"),
+                                      step("give", 0, R"([{"event": "Gave", "args": {"s": 0, "n": 1}}])"),
+                                      step("take", 1, R"([{"event": "Took", "args": {"s": 1}}])")};
+    std::vector<std::string> limited = steps;
+    limited.insert(limited.begin(), R"({"stateproof_trace": 1, "machine": "Lock", "consts": {"LIMIT": "1"}})");
+    std::string one = write_trace(limited);
+    auto r = testing::run_stateproof({"replay", spec, one});
+    INFO(r.err);
+    CHECK(r.exit_code == 1);
+    CHECK(r.out.find("t.jsonl:4: step 3 is not a behaviour of") != std::string::npos);
+    CHECK(r.out.find("`uses < 1` is false (uses = 1)") != std::string::npos);
+    // --const wins over the header.
+    auto o = testing::run_stateproof({"replay", spec, one, "--const", "LIMIT=3"});
+    CHECK(o.exit_code == 0);
+    CHECK(o.out.find("conforms (3 steps)") != std::string::npos);
+
+    std::string bad = write_trace({step("take", 0, R"([])")});
+    auto b = testing::run_stateproof({"replay", spec, bad});
+    CHECK(b.exit_code == 1);
+    CHECK(b.out.find("the spec, in the 1 spec state consistent with the 0 steps before, would emit:") != std::string::npos);
+
+    auto wrong_machine = write_trace({R"({"stateproof_trace": 1, "machine": "Other"})"});
+    auto w = testing::run_stateproof({"replay", spec, wrong_machine});
+    CHECK(w.exit_code == 2);
+    CHECK(w.err.find("the trace is of machine Other, the spec is Lock") != std::string::npos);
+}
