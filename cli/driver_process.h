@@ -35,6 +35,8 @@ class DriverProcess : public explorer::Implementation {
     std::string stderr_;   // the driver's last stderr output, for error messages
     std::string implementation_;
     uint64_t next_id_ = 1;
+    std::vector<std::string> step_json_;  // per instance: its request step, rendered once
+    std::string consts_json_;
 };
 
 }  // namespace stateproof::cli

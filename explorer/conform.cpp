@@ -180,6 +180,7 @@ ConformResult conform(const CompiledMachine& cm, Implementation& impl, const Con
     std::map<std::string, Divergence> classes;
 
     std::vector<std::vector<ObservedStep>> observed;
+    Replayer rep(cm);
     for (size_t first = 0; first < scenarios.size(); first += o.batch) {
         size_t n = std::min<size_t>(o.batch, scenarios.size() - first);
         std::vector<Scenario> batch(scenarios.begin() + first, scenarios.begin() + first + n);
@@ -196,21 +197,23 @@ ConformResult conform(const CompiledMachine& cm, Implementation& impl, const Con
                 ++r.unsupported;
                 continue;
             }
-            Replayer rep(cm);
+            rep.reset();
             size_t step = 0;
             bool diverged = false;
+            std::vector<StateId> pre;
             for (; step < obs.size(); ++step) {
                 if (obs[step].action != cm.instance(sc[step]).action || obs[step].args != cm.instance(sc[step]).args)
                     throw UsageError("the implementation reported step " + std::to_string(step + 1) +
                                      " as a different action than the scenario's");
-                const auto pre = rep.states();
+                pre.clear();
+                for (const auto& st : rep.states())
+                    if (auto id = g.find(st)) pre.push_back(*id);
                 if (!rep.step(obs[step])) {
                     diverged = true;
                     break;
                 }
                 ++r.steps;
-                for (const auto& st : pre)
-                    if (auto id = g.find(st)) covered.insert((uint64_t(*id) << 32) | sc[step]);
+                for (StateId id : pre) covered.insert((uint64_t(id) << 32) | sc[step]);
             }
             if (!diverged && obs.size() < sc.size()) {
                 // It stopped early without saying why: a divergence at the next step.

@@ -17,10 +17,17 @@ Replayer::Replayer(const CompiledMachine& cm, uint64_t max_states) : cm_(cm), ev
     ev_.for_each_initial([&](const int32_t* v) {
         std::vector<uint64_t> p(words);
         cm.layout().pack(v, p.data());
-        if (seen.insert(p).second) states_.push_back(std::move(p));
-        if (states_.size() > max_states_)
+        if (seen.insert(p).second) initial_.push_back(std::move(p));
+        if (initial_.size() > max_states_)
             throw LimitReached("replay: more than " + std::to_string(max_states_) + " initial states");
     });
+    states_ = initial_;
+}
+
+void Replayer::reset() {
+    states_ = initial_;
+    recent_.clear();
+    matched_ = 0;
 }
 
 bool Replayer::step(const ObservedStep& s) {

@@ -35,6 +35,9 @@ class Replayer {
     /// `max_states` at once throws LimitReached.
     explicit Replayer(const spec::CompiledMachine& cm, uint64_t max_states = 1'000'000);
 
+    /// Starts again from the initial states (cheaper than a new Replayer).
+    void reset();
+
     /// Feeds one step. Returns false, and fills mismatch(), when no state
     /// consistent with the prefix takes this step with these events (or the
     /// implementation could not take it). Throws EvalError-derived SpecError
@@ -58,6 +61,7 @@ class Replayer {
     const spec::CompiledMachine& cm_;
     spec::Evaluator ev_;
     uint64_t max_states_;
+    std::vector<std::vector<uint64_t>> initial_;
     std::vector<std::vector<uint64_t>> states_;
     std::vector<spec::ObservedStep> recent_;
     uint64_t matched_ = 0;
