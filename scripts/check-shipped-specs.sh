@@ -20,6 +20,7 @@ expect() {  # expect EXIT_CODE ARGS...
 expect 0 check spec/asyncgen.sm --const profile=reference
 expect 0 check spec/asyncgen.sm --const profile=reference --const REENTRANT=true --const FINALIZER=true
 expect 1 check spec/asyncgen.sm --const profile=cpython311
+expect 1 check spec/asyncgen.sm --const profile=cpython312
 expect 1 check spec/asyncgen.sm --const profile=cpython313
 for spec in spec/attribute.sm spec/subscript.sm; do
   [ -f "$spec" ] && expect 0 check "$spec"
