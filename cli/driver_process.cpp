@@ -135,22 +135,25 @@ std::string DriverProcess::read_line() {
         }
         auto left = std::chrono::duration<double>(deadline - std::chrono::steady_clock::now()).count();
         if (left <= 0) fail("no answer within " + std::to_string(int(timeout_)) + " s");
-        pollfd fds[2] = {{out_, POLLIN, 0}, {err_, POLLIN, 0}};
-        int r = poll(fds, 2, int(std::min(left, 1.0) * 1000) + 1);
-        if (r < 0 && errno != EINTR) fail("poll failed");
-        char buf[65536];
-        if (fds[1].revents & POLLIN) {
-            ssize_t n = ::read(err_, buf, sizeof buf);
-            if (n > 0) {
-                stderr_.append(buf, size_t(n));
-                if (stderr_.size() > 65536) stderr_.erase(0, stderr_.size() - 65536);
-            }
+        pump(int(std::min(left, 1.0) * 1000) + 1, false);
+    }
+}
+
+void DriverProcess::pump(int ms, bool want_write) {
+    pollfd fds[3] = {{out_, POLLIN, 0}, {err_, POLLIN, 0}, {in_, short(want_write ? POLLOUT : 0), 0}};
+    if (poll(fds, 3, ms) < 0 && errno != EINTR) fail("poll failed");
+    char buf[65536];
+    if (fds[1].revents & POLLIN) {
+        ssize_t n = ::read(err_, buf, sizeof buf);
+        if (n > 0) {
+            stderr_.append(buf, size_t(n));
+            if (stderr_.size() > 65536) stderr_.erase(0, stderr_.size() - 65536);
         }
-        if (fds[0].revents & (POLLIN | POLLHUP)) {
-            ssize_t n = ::read(out_, buf, sizeof buf);
-            if (n == 0) fail("it exited");
-            if (n > 0) buffer_.append(buf, size_t(n));
-        }
+    }
+    if (fds[0].revents & (POLLIN | POLLHUP)) {
+        ssize_t n = ::read(out_, buf, sizeof buf);
+        if (n == 0) fail("it exited");
+        if (n > 0) buffer_.append(buf, size_t(n));
     }
 }
 
@@ -202,21 +205,7 @@ void DriverProcess::run(const std::vector<explorer::Scenario>& batch, std::vecto
         auto nl = buffer_.find('\n');
         if (nl == std::string::npos) {
             if (std::chrono::steady_clock::now() > deadline) fail("no answer within " + std::to_string(int(timeout_)) + " s");
-            pollfd fds[3] = {{out_, POLLIN, 0}, {err_, POLLIN, 0}, {in_, short(written < request.size() ? POLLOUT : 0), 0}};
-            poll(fds, 3, 200);
-            char buf[65536];
-            if (fds[1].revents & POLLIN) {
-                ssize_t n = ::read(err_, buf, sizeof buf);
-                if (n > 0) {
-                    stderr_.append(buf, size_t(n));
-                    if (stderr_.size() > 65536) stderr_.erase(0, stderr_.size() - 65536);
-                }
-            }
-            if (fds[0].revents & (POLLIN | POLLHUP)) {
-                ssize_t n = ::read(out_, buf, sizeof buf);
-                if (n == 0) fail("it exited");
-                if (n > 0) buffer_.append(buf, size_t(n));
-            }
+            pump(200, written < request.size());
             continue;
         }
         std::string line = buffer_.substr(0, nl);

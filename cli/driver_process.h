@@ -23,6 +23,10 @@ class DriverProcess : public explorer::Implementation {
 
   private:
     std::string read_line();
+    /// Waits up to `ms` for output (and, if `want_write`, for room in the
+    /// driver's stdin); reads what stdout and stderr have. Fails if the
+    /// driver exited.
+    void pump(int ms, bool want_write);
     void write_all(const std::string& text);
     [[noreturn]] void fail(const std::string& what);
 

@@ -17,30 +17,6 @@ std::string format_seconds(double s) {
     return buf;
 }
 
-static std::string describe_step(const Machine& m, const Step& s) {
-    const Action& a = m.actions[s.action];
-    std::string out = a.name + "(";
-    for (size_t k = 0; k < a.params.size(); ++k) {
-        if (k) out += ", ";
-        out += a.params[k].name + "=" + m.format_value(a.params[k].type, s.args[k]);
-    }
-    return out + ")";
-}
-
-static std::string describe_event(const Machine& m, const EventValue& e) {
-    const EventDef& d = m.events[e.event];
-    std::string s = d.name;
-    if (!d.params.empty()) {
-        s += "(";
-        for (size_t k = 0; k < d.params.size(); ++k) {
-            if (k) s += ", ";
-            s += m.format_value(d.params[k].type, e.args[k]);
-        }
-        s += ")";
-    }
-    return s;
-}
-
 // A variable's value in one line: records as {f: v, ...}, arrays as [a, b],
 // with a run of equal elements folded ("[{...} x 2]").
 static std::string compact_value(const Machine& m, TypeId t, const StateValues& state, uint32_t& pos) {
@@ -82,7 +58,7 @@ std::string format_trace(const Machine& m, const Trace& t, const TraceStyle& sty
             }
             continue;
         }
-        out << describe_step(m, s) << "\n";
+        out << describe_call(m, s.action, s.args) << "\n";
         for (const EventValue& e : s.events) out << pad << "emits " << describe_event(m, e) << "\n";
         const Step& prev = t.steps[i - 1];
         bool changed = false;

@@ -774,29 +774,10 @@ uint32_t CompiledMachine::instance_of(uint32_t action, std::span<const int32_t> 
 }
 
 std::string CompiledMachine::describe(uint32_t i) const {
-    const Instance& inst = instances_[i];
-    const Action& a = m_.actions[inst.action];
-    std::string s = a.name + "(";
-    for (size_t k = 0; k < a.params.size(); ++k) {
-        if (k) s += ", ";
-        s += a.params[k].name + "=" + m_.format_value(a.params[k].type, inst.args[k]);
-    }
-    return s + ")";
+    return describe_call(m_, instances_[i].action, instances_[i].args);
 }
 
-std::string CompiledMachine::describe_event(const EventValue& e) const {
-    const EventDef& d = m_.events[e.event];
-    std::string s = d.name;
-    if (!d.params.empty()) {
-        s += "(";
-        for (size_t k = 0; k < d.params.size(); ++k) {
-            if (k) s += ", ";
-            s += m_.format_value(d.params[k].type, e.args[k]);
-        }
-        s += ")";
-    }
-    return s;
-}
+std::string CompiledMachine::describe_event(const EventValue& e) const { return spec::describe_event(m_, e); }
 
 std::string CompiledMachine::describe_state(const int32_t* values, const std::string& indent) const {
     std::string s;

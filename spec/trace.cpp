@@ -103,6 +103,30 @@ void value_from(const Machine& m, TypeId t, const json& j, StateValues& out, con
 
 }  // namespace
 
+std::string describe_call(const Machine& m, uint32_t action, const std::vector<int32_t>& args) {
+    const Action& a = m.actions[action];
+    std::string s = a.name + "(";
+    for (size_t k = 0; k < a.params.size(); ++k) {
+        if (k) s += ", ";
+        s += a.params[k].name + "=" + m.format_value(a.params[k].type, args[k]);
+    }
+    return s + ")";
+}
+
+std::string describe_event(const Machine& m, const EventValue& e) {
+    const EventDef& d = m.events[e.event];
+    std::string s = d.name;
+    if (!d.params.empty()) {
+        s += "(";
+        for (size_t k = 0; k < d.params.size(); ++k) {
+            if (k) s += ", ";
+            s += m.format_value(d.params[k].type, e.args[k]);
+        }
+        s += ")";
+    }
+    return s;
+}
+
 json var_to_json(const Machine& m, uint32_t var, const StateValues& state) {
     uint32_t pos = m.vars[var].first_scalar;
     return value_json(m, m.vars[var].type, state, pos);

@@ -52,6 +52,11 @@ nlohmann::json to_itf(const Machine& m, const Trace& t, const std::string& descr
 /// action, value out of its domain, missing field).
 Trace from_itf(const Machine& m, const nlohmann::json& itf, const std::string& source);
 
+/// `name(p=v, q=w)`: an action with its arguments, for people.
+std::string describe_call(const Machine& m, uint32_t action, const std::vector<int32_t>& args);
+/// `Name(v, w)`: an event with its arguments, for people.
+std::string describe_event(const Machine& m, const EventValue& e);
+
 /// The value of state variable `var` in `state` as ITF JSON.
 nlohmann::json var_to_json(const Machine& m, uint32_t var, const StateValues& state);
 
