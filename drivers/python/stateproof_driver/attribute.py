@@ -1,0 +1,158 @@
+"""Runs AttributeLookup scenarios (spec/attribute.sm) on this interpreter.
+
+The setup steps choose a class shape; the `lookup` step builds real classes
+for it (instrumented __getattribute__, descriptor __get__, __getattr__) and
+performs one attribute lookup, recording each hook and descriptor call in
+order and then the result. Python 3.8 syntax only.
+"""
+
+from .trace import Inapplicable
+
+NAME = "attr"
+
+
+class AttrSubclassError(AttributeError):
+    """An AttributeError subclass: the fallback to __getattr__ must see it."""
+
+
+class OtherError(Exception):
+    pass
+
+
+RAISES = {
+    "RaisesAttr": AttributeError,
+    "RaisesAttrSub": AttrSubclassError,
+    "RaisesOther": OtherError,
+}
+
+SETUP = {
+    "choose_mode": "mode",
+    "choose_getattribute": "ga",
+    "choose_type_attr": "tattr",
+    "choose_get": "get",
+    "choose_instance_dict": "in_dict",
+    "choose_getattr": "gattr",
+    "choose_instance_getattr": "inst_getattr",
+}
+
+
+def error_name(e):
+    if type(e) is AttributeError:
+        return "AttributeError"
+    if type(e) is AttrSubclassError:
+        return "AttributeErrorSubclass"
+    if type(e) is OtherError:
+        return "OtherError"
+    return "Unexpected:%s:%s" % (type(e).__name__, e)
+
+
+def build(shape, emit):
+    """A class and an instance for the shape; the functions emit as they run."""
+    ns = {}
+
+    def behave(kind, value):
+        if kind == "Returns":
+            return value
+        raise RAISES[kind]("stateproof")
+
+    tattr = shape["tattr"]
+    if tattr in ("DataDescriptor", "NonDataDescriptor"):
+        data = tattr == "DataDescriptor"
+        get_kind = shape["get"]
+
+        def __get__(self, obj, typ=None):
+            emit("DescriptorGet", data=data)
+            return behave(get_kind, "descriptor")
+
+        members = {"__get__": __get__}
+        if data:
+            members["__set__"] = lambda self, obj, value: None
+        ns[NAME] = type("Descriptor", (object,), members)()
+    elif tattr == "Plain":
+        ns[NAME] = "class"
+
+    ga = shape["ga"]
+    if ga != "Inherited":
+        def __getattribute__(self, name):
+            emit("GetattributeCalled")
+            if ga == "Delegates":
+                return object.__getattribute__(self, name)
+            return behave(ga, "getattribute")
+
+        ns["__getattribute__"] = __getattribute__
+
+    gattr = shape["gattr"]
+    if gattr == "Static":
+        def static_getattr(name):
+            emit("GetattrCalled")
+            return "getattr"
+
+        ns["__getattr__"] = staticmethod(static_getattr)
+    elif gattr != "Absent":
+        def __getattr__(self, name):
+            emit("GetattrCalled")
+            return behave(gattr, "getattr")
+
+        ns["__getattr__"] = __getattr__
+
+    cls = type("C", (object,), ns)
+    obj = cls()
+    d = object.__getattribute__(obj, "__dict__")
+    if shape["in_dict"]:
+        d[NAME] = "instance"
+    if shape["inst_getattr"]:
+        def instance_getattr(name):
+            emit("InstanceGetattrCalled")
+            return "instance getattr"
+
+        d["__getattr__"] = instance_getattr
+    return obj
+
+
+SOURCES = {
+    "getattribute": "FromGetattribute",
+    "descriptor": "FromDescriptor",
+    "instance": "FromInstanceDict",
+    "class": "FromClass",
+    "getattr": "FromGetattr",
+    "default": "FromDefault",
+    True: "HasTrue",
+    False: "HasFalse",
+}
+
+
+def lookup(shape, emit):
+    obj = build(shape, emit)
+    mode = shape["mode"]
+    try:
+        if mode == "Dot":
+            result = getattr(obj, NAME)
+        elif mode == "GetattrDefault":
+            result = getattr(obj, NAME, "default")
+        elif mode == "Hasattr":
+            result = hasattr(obj, NAME)
+        else:
+            result = object.__getattribute__(obj, NAME)
+    except BaseException as e:
+        emit("Raised", e=error_name(e))
+        return
+    emit("Result", src=SOURCES.get(result, "Unexpected:%r" % (result,)))
+
+
+def run(steps, consts, rec):
+    shape = {}
+    for i, step in enumerate(steps):
+        rec.begin(i)
+        action, args = step["action"], step.get("args", {})
+        if action in SETUP:
+            (value,) = args.values()
+            shape[SETUP[action]] = value
+        elif action == "lookup":
+            for key, default in (("get", "Returns"),):
+                shape.setdefault(key, default)
+            missing = [k for k in SETUP.values() if k not in shape]
+            if missing:
+                raise Inapplicable("lookup before the shape is chosen: " + ", ".join(missing))
+            lookup(shape, lambda name, **kw: rec.emit(name, **kw))
+        else:
+            raise Inapplicable("unknown action " + action)
