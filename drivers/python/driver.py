@@ -19,11 +19,11 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from stateproof_driver import asyncgen, attribute  # noqa: E402
+from stateproof_driver import asyncgen, attribute, subscript  # noqa: E402
 from stateproof_driver.trace import Inapplicable, Recorder, Unsupported  # noqa: E402
 
 PROTOCOL = 1
-MACHINES = {"AsyncGen": asyncgen.run, "AttributeLookup": attribute.run}
+MACHINES = {"AsyncGen": asyncgen.run, "AttributeLookup": attribute.run, "Subscript": subscript.run}
 
 
 def implementation():

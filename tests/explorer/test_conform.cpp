@@ -157,6 +157,21 @@ TEST_CASE("conform against the Python driver finds no divergence with CPython (S
     CHECK(xml.find("failures=\"0\"") != std::string::npos);
 }
 
+TEST_CASE("the attribute and subscription specs conform with the CPython that runs the tests", "[conform][python]") {
+    if (std::system("python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1") != 0) {
+        WARN("python3 (3.11 or later) is not installed: the driver test is skipped");
+        return;
+    }
+    auto spec = GENERATE("spec/attribute.sm", "spec/subscript.sm");
+    auto r = testing::run_stateproof({"conform", testing::source_path(spec), "--driver",
+                                      "python3 " + testing::source_path("drivers/python/driver.py"), "--json"});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    auto j = nlohmann::json::parse(r.out);
+    CHECK(j["divergences"].empty());
+    CHECK(j["transitions_covered"] == j["spec_transitions"]);
+}
+
 TEST_CASE("a driver that fails is a usage error that quotes its stderr", "[conform]") {
     auto spec = testing::source_path("spec/asyncgen.sm");
     auto dead = testing::run_stateproof({"conform", spec, "--driver", "echo oops >&2; exit 3"});
