@@ -1,11 +1,12 @@
 #include "cli/engines.h"
 
 #include "explorer/check.h"
+#include "solver/solver.h"
 
 namespace stateproof::cli {
 
 const std::vector<std::string>& engine_names() {
-    static const std::vector<std::string> names = {"explicit"};
+    static const std::vector<std::string> names = {"explicit", "bmc", "kind", "all"};
     return names;
 }
 
@@ -19,7 +20,59 @@ spec::CheckResult run_engine(const std::string& engine, const spec::CompiledMach
         o.progress = req.progress;
         return explorer::check_explicit(cm, o);
     }
+    if (engine == "bmc" || engine == "kind") {
+        solver::SolverOptions o;
+        o.properties = req.properties;
+        o.deadlock = req.deadlock;
+        o.depth = req.depth.value_or(kDefaultDepth);
+        o.bounded_ok = req.bounded_ok;
+        o.max_seconds = req.limits.max_seconds;
+        o.max_memory_mib = req.limits.max_memory_bytes / (1024 * 1024);
+        return engine == "bmc" ? solver::check_bmc(cm, o) : solver::check_kinduction(cm, o);
+    }
     throw spec::UsageError("--engine " + engine + ": unknown engine");
+}
+
+std::vector<std::string> compare_results(const std::vector<spec::CheckResult>& results) {
+    std::vector<std::string> out;
+    if (results.empty()) return out;
+    for (size_t p = 0; p < results[0].properties.size(); ++p) {
+        const std::string& name = results[0].properties[p].name;
+        for (size_t a = 0; a < results.size(); ++a) {
+            for (size_t b = a + 1; b < results.size(); ++b) {
+                const auto& x = results[a].properties[p];
+                const auto& y = results[b].properties[p];
+                auto says = [](const spec::CheckResult& r, const spec::PropertyResult& q) {
+                    std::string v = q.verdict == spec::Verdict::Violated ? "violated (" + std::to_string(q.cex->length()) + " steps)"
+                                    : q.verdict == spec::Verdict::Holds ? "holds" : "unknown";
+                    return r.engine + " says " + v + (q.reason.empty() ? "" : " [" + q.reason + "]");
+                };
+                // A bounded "holds" contradicts only a counterexample within its bound.
+                auto contradicts = [](const spec::PropertyResult& v, const spec::PropertyResult& h) {
+                    return v.verdict == spec::Verdict::Violated && h.verdict == spec::Verdict::Holds &&
+                           (!h.bound || v.cex->length() <= *h.bound);
+                };
+                bool conflict = contradicts(x, y) || contradicts(y, x) ||
+                                (x.verdict == spec::Verdict::Violated && y.verdict == spec::Verdict::Violated &&
+                                 x.cex->length() != y.cex->length());
+                if (conflict) out.push_back(name + ": " + says(results[a], x) + ", but " + says(results[b], y));
+            }
+        }
+    }
+    return out;
+}
+
+Comparison run_all_engines(const spec::CompiledMachine& cm, const EngineRequest& req) {
+    Comparison c;
+    c.results.push_back(run_engine("explicit", cm, req));
+    // The bounded engines go one step past the explorer's diameter, so every
+    // transition out of the deepest states is checked too.
+    EngineRequest bounded = req;
+    if (!bounded.depth && c.results[0].stats.complete) bounded.depth = c.results[0].stats.depth + 1;
+    c.results.push_back(run_engine("bmc", cm, bounded));
+    c.results.push_back(run_engine("kind", cm, bounded));
+    c.disagreements = compare_results(c.results);
+    return c;
 }
 
 }  // namespace stateproof::cli

@@ -18,14 +18,32 @@ struct EngineRequest {
     spec::Limits limits;
     bool fingerprint = false;          ///< explicit engine: fingerprint store
     std::optional<uint32_t> depth;     ///< bound for the bounded engines
+    bool bounded_ok = false;           ///< k-induction: accept "holds up to depth K"
     std::function<void(const explorer::Progress&)> progress;
 };
 
 /// Engine names accepted by --engine.
 const std::vector<std::string>& engine_names();
 
-/// Runs one engine ("explicit", ...) on the request. Throws UsageError for an
-/// unknown engine name.
+/// The depth the bounded engines use when --depth is not given.
+inline constexpr uint32_t kDefaultDepth = 20;
+
+/// Runs one engine ("explicit", "bmc", "kind") on the request. Throws
+/// UsageError for an unknown engine name.
 spec::CheckResult run_engine(const std::string& engine, const spec::CompiledMachine& cm, const EngineRequest& req);
+
+/// `--engine all`: the explorer, BMC and k-induction on the same request.
+struct Comparison {
+    std::vector<spec::CheckResult> results;  ///< explicit, bmc, kind
+    /// Verdicts that contradict each other (Holds against Violated, or
+    /// counterexamples of different lengths): each a sentence naming both.
+    std::vector<std::string> disagreements;
+};
+Comparison run_all_engines(const spec::CompiledMachine& cm, const EngineRequest& req);
+
+/// The comparison rule, on its own for tests: Unknown and bounded answers
+/// never disagree; Holds against Violated does, and two counterexamples of
+/// different lengths do (every engine finds a shortest one).
+std::vector<std::string> compare_results(const std::vector<spec::CheckResult>& results);
 
 }  // namespace stateproof::cli

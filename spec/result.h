@@ -25,6 +25,9 @@ struct PropertyResult {
     /// Holds: how (e.g. "all 1234 reachable states", "proved by k-induction at k = 3");
     /// Unknown: why not (e.g. "holds up to depth 12; --max-states 1000 reached").
     std::string reason;
+    /// Holds only up to this many steps (a bounded engine's answer): any
+    /// counterexample is longer.
+    std::optional<uint32_t> bound;
 };
 
 struct Limits {

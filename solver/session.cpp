@@ -1,0 +1,136 @@
+#include "solver/session.h"
+
+#include "solver/decode.h"
+#include "spec/diagnostics.h"
+
+namespace stateproof::solver {
+
+using namespace stateproof::spec;
+
+Session::Session(const CompiledMachine& cm, const SolverOptions& o, const std::string& engine)
+    : enc(ctx, cm), options(o), start_(std::chrono::steady_clock::now()) {
+    if (o.max_memory_mib) z3::set_param("memory_max_size", std::to_string(o.max_memory_mib).c_str());
+    const Machine& m = cm.machine();
+    result.engine = engine;
+    // Run-time errors of the spec are a goal of their own: found, they stop
+    // the check with the spec error, as in the explicit engine.
+    goals.push_back(Goal{Goal::Kind::Error});
+    for (uint32_t p : o.properties) {
+        PropertyResult r;
+        r.name = m.properties[p].name;
+        r.property = p;
+        goals.push_back(Goal{m.properties[p].kind == Property::Kind::Invariant ? Goal::Kind::Invariant : Goal::Kind::Transition,
+                             p, result.properties.size()});
+        result.properties.push_back(std::move(r));
+    }
+    if (o.deadlock) {
+        PropertyResult r;
+        r.name = kDeadlock;
+        goals.push_back(Goal{Goal::Kind::Deadlock, 0, result.properties.size()});
+        result.properties.push_back(std::move(r));
+    }
+}
+
+double Session::seconds() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+}
+
+void Session::stop(const std::string& why) {
+    if (!stopped) stopped_by = why;
+    stopped = true;
+}
+
+bool Session::any_open() const {
+    for (size_t i = 1; i < goals.size(); ++i)
+        if (open(goals[i])) return true;
+    return false;
+}
+
+z3::check_result Session::check(z3::solver& s, const z3::expr& e) {
+    if (stopped) return z3::unknown;
+    z3::params p(ctx);
+    if (options.max_seconds > 0) {
+        double left = options.max_seconds - seconds();
+        if (left <= 0) {
+            stop("--max-seconds " + std::to_string(options.max_seconds) + " reached");
+            return z3::unknown;
+        }
+        p.set("timeout", unsigned(left * 1000) + 1);
+        s.set(p);
+    }
+    s.push();
+    s.add(e);
+    z3::check_result r;
+    try {
+        r = s.check();
+        if (r == z3::sat) model = s.get_model();
+        else if (r == z3::unknown) stop("the solver gave up: " + s.reason_unknown());
+    } catch (const z3::exception& ex) {
+        stop(std::string("the solver failed: ") + ex.msg());
+        r = z3::unknown;
+    }
+    s.pop();
+    return r;
+}
+
+z3::expr Session::holds(const Goal& g, uint32_t k) {
+    switch (g.kind) {
+    case Goal::Kind::Invariant:
+    case Goal::Kind::Transition: return enc.property(g.property, k);
+    case Goal::Kind::Deadlock: return !enc.deadlock(k);
+    case Goal::Kind::Error: return !enc.error(k);
+    }
+    return ctx.bool_val(true);
+}
+
+void Session::refute(Goal& g, uint32_t steps) {
+    g.refuted = true;
+    PropertyResult& r = result.properties[g.result];
+    r.verdict = Verdict::Violated;
+    r.cex = decode(enc, *model, steps);
+    if (g.kind == Goal::Kind::Deadlock)
+        r.reason = "a reachable state where no action is enabled and the spec's 'final' does not hold";
+}
+
+void Session::runtime_error(uint32_t k) {
+    // Replay the path with the evaluator; the step that fails raises the
+    // EvalError, which is reported like the explicit engine's.
+    const CompiledMachine& cm = enc.compiled();
+    std::vector<StateValues> states = decode_states(enc, *model, k);
+    Evaluator ev(cm);
+    std::string path = "init";
+    for (uint32_t j = 0; j < k; ++j) {
+        uint32_t inst = uint32_t(signed_value(model->eval(enc.act(j), true), enc.width()));
+        path += " -> " + cm.describe(inst);
+    }
+    ev.load_values(states[k].data());
+    for (uint32_t i = 0; i < cm.instance_count(); ++i) {
+        try {
+            if (!ev.enabled(i)) continue;
+            ev.fire(i);
+        } catch (const EvalError& e) {
+            throw SpecError(cm.machine().source, e.loc, e.message,
+                            "  while evaluating " + cm.describe(i) + " in this state (found by the " + result.engine +
+                                " engine):\n" + cm.describe_state(states[k].data(), "    ") + "  reached by: " + path);
+        }
+        ev.load_values(states[k].data());
+    }
+    throw InternalError("the solver found a run-time error at depth " + std::to_string(k) + " that the evaluator does not");
+}
+
+void Session::check_state(z3::solver& base, uint32_t k) {
+    if (check(base, enc.error(k)) == z3::sat) runtime_error(k);
+    for (Goal& g : goals) {
+        if (!open(g) || g.kind == Goal::Kind::Transition || g.kind == Goal::Kind::Error) continue;
+        if (check(base, !holds(g, k)) == z3::sat) refute(g, k);
+    }
+}
+
+void Session::check_step(z3::solver& base, uint32_t k) {
+    for (Goal& g : goals) {
+        if (!open(g) || g.kind != Goal::Kind::Transition) continue;
+        if (check(base, !holds(g, k)) == z3::sat) refute(g, k + 1);
+    }
+}
+
+}  // namespace stateproof::solver
