@@ -58,18 +58,23 @@ z3::check_result Session::check(z3::solver& s, const z3::expr& e) {
         p.set("timeout", unsigned(left * 1000) + 1);
         s.set(p);
     }
-    s.push();
-    s.add(e);
+    // A fresh literal guards the query (check under an assumption, no
+    // push/pop): everything the solver learnt stays, and the guarded clause is
+    // switched off for good afterwards.
+    z3::expr guard = ctx.bool_const(("q" + std::to_string(queries_++)).c_str());
     z3::check_result r;
     try {
-        r = s.check();
+        s.add(z3::implies(guard, e));
+        z3::expr_vector assume(ctx);
+        assume.push_back(guard);
+        r = s.check(assume);
         if (r == z3::sat) model = s.get_model();
         else if (r == z3::unknown) stop("the solver gave up: " + s.reason_unknown());
+        s.add(!guard);
     } catch (const z3::exception& ex) {
         stop(std::string("the solver failed: ") + ex.msg());
         r = z3::unknown;
     }
-    s.pop();
     return r;
 }
 

@@ -58,6 +58,7 @@ class Session {
     void refute(Goal& g, uint32_t steps);
     [[noreturn]] void runtime_error(uint32_t k);
     std::chrono::steady_clock::time_point start_;
+    uint64_t queries_ = 0;
 };
 
 }  // namespace stateproof::solver
