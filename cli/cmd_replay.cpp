@@ -8,6 +8,7 @@
 
 #include "cli/print_text.h"
 #include "explorer/replay.h"
+#include "solver/solver.h"
 #include "spec/trace.h"
 
 namespace stateproof::cli {
@@ -23,6 +24,11 @@ CLI::App* setup_replay(CLI::App& app, ReplayCommand& o) {
                   "Override a constant (repeatable); by default each trace's header constants apply")
         ->type_name("NAME=VALUE");
     c->add_flag("--json", o.json, "Print the result as JSON");
+    c->add_option("--engine", o.engine,
+                  "explicit: replay over the spec's states (streaming, explains a mismatch); "
+                  "smt: the trace as a Z3 query, checked prefix by prefix")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"explicit", "smt"}));
     return c;
 }
 
@@ -124,6 +130,27 @@ int run_replay(const ReplayCommand& o) {
                 throw UsageError(path + ": the trace is of machine " + reader.header()->machine + ", the spec is " + probe.name);
         }
         const Loaded& L = machine_for(o, reader.header(), cache);
+        if (o.engine == "smt") {
+            // The query needs the whole trace in memory.
+            std::vector<ObservedStep> steps;
+            ObservedStep s;
+            while (reader.next(L.m, s)) steps.push_back(s);
+            solver::TraceQueryResult q = solver::query_trace(*L.cm, steps);
+            if (q.unknown) throw LimitReached(path + ": the solver gave up: " + q.reason);
+            all_ok &= q.matches;
+            json r = {{"trace", path}, {"conforms", q.matches}, {"steps_matched", q.steps_matched}, {"engine", "smt"}};
+            if (!q.matches) {
+                r["reason"] = q.reason;
+                if (q.steps_matched < steps.size()) r["line"] = steps[q.steps_matched].line;
+            }
+            if (!o.json) {
+                if (q.matches) std::cout << path << ": conforms (" << q.steps_matched << " steps; smt)\n";
+                else std::cout << path << ":" << (q.steps_matched < steps.size() ? std::to_string(steps[q.steps_matched].line) : "?")
+                               << ": not a behaviour of " << o.spec.path << ": " << q.reason << " (smt)\n";
+            }
+            results.push_back(r);
+            continue;
+        }
         explorer::Replayer replayer(*L.cm);
         ObservedStep s;
         bool ok = true;
