@@ -24,7 +24,11 @@ CLI::App* setup_check(CLI::App& app, CheckCommand& o) {
     std::string engines;
     for (const auto& e : engine_names()) engines += (engines.empty() ? "" : "|") + e;
     c->add_option("--engine", o.engine, "Engine: " + engines)->capture_default_str()->check(CLI::IsMember(engine_names()));
-    c->add_option("--depth", o.depth, "Bound for the bounded engines (0 = engine default)")->capture_default_str();
+    c->add_option("--depth", o.depth,
+                  "Bound for bmc and kind (default " + std::to_string(kDefaultDepth) +
+                      "; with --engine all, the explorer's diameter + 1)");
+    c->add_flag("--bounded", o.bounded,
+                "kind: accept 'holds up to depth K' as an answer (exit 0) when induction does not close");
     c->add_flag("--json", o.json, "Print the result as JSON (counterexamples in ITF)");
     c->add_option("--cex", o.cex_file,
                   "Write the counterexample as ITF JSON to FILE ({property} in FILE is replaced by the property name)")
@@ -35,6 +39,58 @@ CLI::App* setup_check(CLI::App& app, CheckCommand& o) {
                 "Store 64-bit fingerprints instead of whole states (8 bytes per state; reports the collision probability)");
     add_limit_options(*c, o.limits);
     return c;
+}
+
+// --engine all: every engine's verdict side by side; a disagreement is a bug
+// in stateproof, reported with both answers (exit 2).
+static int run_check_all(const CheckCommand& o, const Machine& m, const CompiledMachine& cm, const EngineRequest& req) {
+    Comparison c = run_all_engines(cm, req);
+    if (o.json) {
+        nlohmann::json j = {{"spec", m.source->name}, {"engines", nlohmann::json::array()}, {"disagreements", c.disagreements}};
+        for (const auto& r : c.results) j["engines"].push_back(check_json(m, r));
+        std::cout << j.dump(2) << "\n";
+    } else {
+        std::cout << "machine " << m.name << " (" << m.source->name << ")";
+        std::string consts = format_consts(m);
+        if (!consts.empty()) std::cout << ", " << consts;
+        std::cout << "\n";
+        for (const auto& r : c.results)
+            std::cout << "  " << r.engine << std::string(10 - r.engine.size(), ' ') << format_seconds(r.stats.seconds)
+                      << (r.engine == "explicit" ? ", " + std::to_string(r.stats.states) + " states, diameter " + std::to_string(r.stats.depth)
+                                                 : ", depth " + std::to_string(r.stats.depth))
+                      << "\n";
+        std::cout << "\n";
+        size_t w = 8;
+        for (const auto& p : c.results[0].properties) w = std::max(w, p.name.size());
+        std::cout << "  property" << std::string(w - 8 + 2, ' ');
+        for (const auto& r : c.results) std::cout << r.engine << std::string(22 - r.engine.size(), ' ');
+        std::cout << "\n";
+        for (size_t i = 0; i < c.results[0].properties.size(); ++i) {
+            const std::string& name = c.results[0].properties[i].name;
+            std::cout << "  " << name << std::string(w - name.size() + 2, ' ');
+            for (const auto& r : c.results) {
+                const auto& p = r.properties[i];
+                std::string cell = p.verdict == Verdict::Violated ? "VIOLATED (" + std::to_string(p.cex->length()) + ")"
+                                   : p.verdict == Verdict::Unknown ? "unknown"
+                                   : p.reason.rfind("proved by k-induction at k = ", 0) == 0 ? "proved (k=" + p.reason.substr(29) + ")"
+                                   : p.bound ? "holds (<= " + std::to_string(*p.bound) + ")" : "holds";
+                std::cout << cell << std::string(cell.size() < 22 ? 22 - cell.size() : 1, ' ');
+            }
+            std::cout << "\n";
+        }
+    }
+    if (!c.disagreements.empty()) {
+        std::string msg = "the engines disagree (a bug in stateproof):";
+        for (const auto& d : c.disagreements) msg += "\n  " + d;
+        throw InternalError(msg);
+    }
+    // A violation from any engine wins; otherwise the worst of the rest
+    // (an engine that stopped at a limit makes the whole answer incomplete).
+    int code = exit_code::holds;
+    for (const auto& r : c.results)
+        if (r.any_violated()) return exit_code::violated;
+    for (const auto& r : c.results) code = std::max(code, exit_code_of(r));
+    return code;
 }
 
 int run_check(const CheckCommand& o) {
@@ -48,6 +104,8 @@ int run_check(const CheckCommand& o) {
     if (o.depth) req.depth = o.depth;
     req.progress = progress_printer(o.json);
 
+    req.bounded_ok = o.bounded;
+    if (o.engine == "all") return run_check_all(o, m, cm, req);
     CheckResult r = run_engine(o.engine, cm, req);
 
     if (!o.cex_file.empty()) {

@@ -16,6 +16,7 @@ struct CheckCommand {
     bool full_states = false;
     bool no_deadlock = false;
     bool fingerprint = false;
+    bool bounded = false;
 };
 
 CLI::App* setup_check(CLI::App& app, CheckCommand& o);
