@@ -4,43 +4,76 @@ namespace stateproof::solver {
 
 using namespace stateproof::spec;
 
+// k-induction over all properties at once. The step case of depth k is a
+// path of states 0..k from any state; its hypotheses (each property on the
+// first k states or k-1 steps, each path position distinct) are added under
+// activation literals, so every query chooses which of them it assumes:
+//  - only properties that survive the step case together are assumed
+//    (a Houdini-style fixpoint per k): a property assumed while it was false
+//    on some reachable state would make every proof that used it unsound;
+//  - a transition property is checked on step k-1 without requiring state k
+//    to differ from the others: the violating step may return to a state on
+//    the path (a self-loop), while the path up to its source can always be
+//    shortened to a simple one.
 spec::CheckResult check_kinduction(const CompiledMachine& cm, const SolverOptions& o) {
     Session ses(cm, o, "kind");
     Encoder& enc = ses.enc;
+    z3::context& ctx = ses.ctx;
     // Base cases: an incremental BMC from the initial states.
-    z3::solver base(ses.ctx, "QF_BV");
+    z3::solver base(ctx, "QF_BV");
     base.add(enc.init());
-    // Step cases: a path of k+1 states from anywhere, all distinct (simple
-    // paths), along which every property not refuted so far holds before the
-    // last state (or step). A property that must then hold at the end is
-    // k-inductive; with the base cases up to k it holds everywhere.
-    z3::solver step(ses.ctx, "QF_BV");
+    z3::solver step(ctx, "QF_BV");
     step.add(enc.domains(0));
+    std::vector<z3::expr> assumed;   // per goal: switches on its hypotheses
+    std::vector<z3::expr> distinct;  // per k >= 1: state k differs from states 0..k-1
+    for (size_t gi = 0; gi < ses.goals.size(); ++gi)
+        assumed.push_back(ctx.bool_const(("assume" + std::to_string(gi)).c_str()));
     std::vector<int> proved_at(ses.goals.size(), -1);
     uint32_t k = 0;
     for (; k <= o.depth && ses.any_open(); ++k) {
         ses.check_state(base, k);  // states 0..k reached from the initial states
         if (k > 0 && !ses.stopped) {
-            // The step path: states 0..k, transitions 0..k-1.
-            for (uint32_t j = 0; j < k; ++j) step.add(enc.distinct(j, k));
-            for (size_t gi = 0; gi < ses.goals.size(); ++gi) {
-                Goal& g = ses.goals[gi];
-                if (g.refuted) continue;
+            distinct.push_back(ctx.bool_const(("distinct" + std::to_string(k)).c_str()));
+            z3::expr d = ctx.bool_val(true);
+            for (uint32_t j = 0; j < k; ++j) d = d && enc.distinct(j, k);
+            step.add(z3::implies(distinct.back(), d));
+            for (size_t gi = 1; gi < ses.goals.size(); ++gi) {
+                const Goal& g = ses.goals[gi];
                 if (g.kind == Goal::Kind::Transition) {
-                    if (k >= 2) step.add(ses.holds(g, k - 2));
+                    if (k >= 2) step.add(z3::implies(assumed[gi], ses.holds(g, k - 2)));
                 } else {
-                    step.add(ses.holds(g, k - 1));
+                    step.add(z3::implies(assumed[gi], ses.holds(g, k - 1)));
                 }
             }
-            for (size_t gi = 0; gi < ses.goals.size(); ++gi) {
-                Goal& g = ses.goals[gi];
-                if (!ses.open(g) || g.kind == Goal::Kind::Error) continue;
-                // Base cases so far: states 0..k checked, steps 0..k-1 below.
-                if (ses.check(step, !ses.holds(g, g.kind == Goal::Kind::Transition ? k - 1 : k)) == z3::unsat) {
-                    g.proved = true;
-                    proved_at[gi] = int(k);
+            // The candidates: every property not refuted (proved ones stay
+            // as hypotheses). Drop those whose step case fails until the
+            // rest are inductive together.
+            std::vector<bool> in(ses.goals.size(), false);
+            for (size_t gi = 1; gi < ses.goals.size(); ++gi) in[gi] = !ses.goals[gi].refuted;
+            for (bool changed = true; changed && !ses.stopped;) {
+                changed = false;
+                for (size_t gi = 1; gi < ses.goals.size() && !ses.stopped; ++gi) {
+                    const Goal& g = ses.goals[gi];
+                    if (!in[gi] || g.proved) continue;
+                    bool transition = g.kind == Goal::Kind::Transition;
+                    std::vector<z3::expr> a;
+                    for (size_t h = 1; h < ses.goals.size(); ++h)
+                        if (in[h]) a.push_back(assumed[h]);
+                    for (size_t j = 0; j < distinct.size() - (transition ? 1 : 0); ++j) a.push_back(distinct[j]);
+                    if (ses.check(step, !ses.holds(g, transition ? k - 1 : k), a) != z3::unsat) {
+                        in[gi] = false;
+                        changed = true;
+                    }
                 }
             }
+            if (!ses.stopped)
+                for (size_t gi = 1; gi < ses.goals.size(); ++gi) {
+                    Goal& g = ses.goals[gi];
+                    if (in[gi] && !g.proved) {
+                        g.proved = true;
+                        proved_at[gi] = int(k);
+                    }
+                }
         }
         if (k == o.depth || !ses.any_open() || ses.stopped) break;
         base.add(enc.transition(k));

@@ -46,7 +46,7 @@ bool Session::any_open() const {
     return false;
 }
 
-z3::check_result Session::check(z3::solver& s, const z3::expr& e) {
+z3::check_result Session::check(z3::solver& s, const z3::expr& e, const std::vector<z3::expr>& extra) {
     if (stopped) return z3::unknown;
     z3::params p(ctx);
     if (options.max_seconds > 0) {
@@ -67,6 +67,7 @@ z3::check_result Session::check(z3::solver& s, const z3::expr& e) {
         s.add(z3::implies(guard, e));
         z3::expr_vector assume(ctx);
         assume.push_back(guard);
+        for (const auto& a : extra) assume.push_back(a);
         r = s.check(assume);
         if (r == z3::sat) model = s.get_model();
         else if (r == z3::unknown) stop("the solver gave up: " + s.reason_unknown());

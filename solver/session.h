@@ -35,7 +35,8 @@ class Session {
 
     /// Is `e` satisfiable together with what `s` holds? Honours the time
     /// limit; a model is kept in `model` when sat.
-    z3::check_result check(z3::solver& s, const z3::expr& e);
+    /// `assume`: literals that switch on guarded constraints for this query only.
+    z3::check_result check(z3::solver& s, const z3::expr& e, const std::vector<z3::expr>& assume = {});
     std::optional<z3::model> model;
 
     /// Base case at state k: run-time errors (throws SpecError), invariants, deadlock.
