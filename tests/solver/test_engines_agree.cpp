@@ -1,0 +1,159 @@
+// Engines agree: the explorer, BMC and k-induction answer the same questions
+// on the shipped specs and on random small specs, and must give the same
+// verdicts and counterexamples of the same (shortest) length.
+
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+
+#include "explorer/check.h"
+#include "solver/solver.h"
+#include "support/random_spec.h"
+#include "support/spec_fixtures.h"
+
+using namespace stateproof;
+using namespace stateproof::spec;
+using testing::source_path;
+
+namespace {
+
+struct Answers {
+    CheckResult expl, bmc, kind;
+};
+
+// The explorer's answer, then BMC at its diameter + 1 (every step out of the
+// deepest states is checked too) and k-induction up to the same k.
+Answers all_engines(const CompiledMachine& cm, bool deadlock) {
+    const Machine& m = cm.machine();
+    Answers a;
+    explorer::CheckOptions eo;
+    eo.deadlock = deadlock;
+    for (uint32_t p = 0; p < m.properties.size(); ++p) eo.properties.push_back(p);
+    a.expl = explorer::check_explicit(cm, eo);
+    solver::SolverOptions so;
+    so.properties = eo.properties;
+    so.deadlock = deadlock;
+    so.depth = a.expl.stats.depth + 1;
+    if (!a.expl.stats.complete) {
+        // The explorer stops early only when every property is refuted; the
+        // longest counterexample is then the depth that matters.
+        REQUIRE(!a.expl.all_hold());
+        so.depth = 0;
+        for (const auto& p : a.expl.properties) {
+            REQUIRE(p.verdict == Verdict::Violated);
+            so.depth = std::max(so.depth, uint32_t(p.cex->length()));
+        }
+    }
+    a.bmc = solver::check_bmc(cm, so);
+    a.kind = solver::check_kinduction(cm, so);
+    return a;
+}
+
+// Empty when they agree; otherwise one line per property that differs.
+std::string disagreements(const Answers& a) {
+    std::string out;
+    REQUIRE(a.expl.properties.size() == a.bmc.properties.size());
+    REQUIRE(a.expl.properties.size() == a.kind.properties.size());
+    for (size_t i = 0; i < a.expl.properties.size(); ++i) {
+        const PropertyResult& e = a.expl.properties[i];
+        const PropertyResult& b = a.bmc.properties[i];
+        const PropertyResult& k = a.kind.properties[i];
+        auto show = [](const PropertyResult& r) {
+            return r.verdict == Verdict::Violated ? "violated(" + std::to_string(r.cex->length()) + ")"
+                   : r.verdict == Verdict::Holds  ? "holds[" + r.reason + "]"
+                                                  : "unknown[" + r.reason + "]";
+        };
+        bool ok = e.verdict != Verdict::Unknown && b.verdict == e.verdict;
+        if (ok && e.verdict == Verdict::Violated) ok = b.cex->length() == e.cex->length();
+        // k-induction may fail to close (Unknown) on a property that holds,
+        // but it never proves a violated one nor refutes a true one.
+        if (e.verdict == Verdict::Violated) ok = ok && k.verdict == Verdict::Violated && k.cex->length() == e.cex->length();
+        else ok = ok && k.verdict != Verdict::Violated;
+        if (!ok) out += e.name + ": explicit " + show(e) + ", bmc " + show(b) + ", kind " + show(k) + "\n";
+    }
+    return out;
+}
+
+size_t count(const CheckResult& r, Verdict v) {
+    size_t n = 0;
+    for (const auto& p : r.properties) n += p.verdict == v;
+    return n;
+}
+
+}  // namespace
+
+// asyncgen.sm runs with one awaitable slot here (SLOTS=1): the default two
+// slots give the cpython profiles diameters of 24-25, where BMC takes minutes;
+// bench/solver_bench.sh measures that configuration.
+TEST_CASE("every engine gives the same verdicts on every shipped spec and profile", "[solver][agree]") {
+    struct Case {
+        std::string spec;
+        ConstOverrides consts;
+        size_t expect_violated;
+    };
+    std::vector<Case> cases = {
+        {"spec/asyncgen.sm", {{"profile", "reference"}, {"SLOTS", "1"}}, 0},
+        {"spec/asyncgen.sm", {{"profile", "cpython311"}, {"SLOTS", "1"}}, 7},
+        {"spec/asyncgen.sm", {{"profile", "cpython312"}, {"SLOTS", "1"}}, 7},
+        {"spec/asyncgen.sm", {{"profile", "cpython313"}, {"SLOTS", "1"}}, 6},
+        {"spec/attribute.sm", {}, 0},
+        {"spec/subscript.sm", {{"profile", "cpython311"}}, 0},
+        {"spec/subscript.sm", {{"profile", "cpython39"}}, 0},
+        {"spec/subscript.sm", {{"profile", "cpython38"}}, 0},
+        {"docs/peterson.sm", {}, 0},
+        {"docs/peterson.sm", {{"BUGGY", "true"}}, 1},
+    };
+    for (const auto& c : cases) {
+        std::string what = c.spec;
+        for (const auto& [k, v] : c.consts) what += " " + k + "=" + v;
+        SECTION(what) {
+            Machine m = load_spec(source_path(c.spec), c.consts);
+            CompiledMachine cm(m);
+            Answers a = all_engines(cm, true);
+            CHECK(disagreements(a) == "");
+            CHECK(count(a.expl, Verdict::Violated) == c.expect_violated);
+            // Under the reference profile k-induction proves everything.
+            if (c.consts.count("profile") && c.consts.at("profile") == "reference")
+                CHECK(count(a.kind, Verdict::Holds) == a.kind.properties.size());
+        }
+    }
+}
+
+// Seeds 1..N (N = 300, or STATEPROOF_RANDOM_SPECS); STATEPROOF_RANDOM_SEED=S
+// runs only seed S. A mismatch prints the seed and the spec.
+TEST_CASE("every engine gives the same verdicts on random small specs", "[solver][agree][random]") {
+    uint64_t first = 1, last = 300;
+    if (const char* n = std::getenv("STATEPROOF_RANDOM_SPECS")) last = std::strtoull(n, nullptr, 10);
+    if (const char* s = std::getenv("STATEPROOF_RANDOM_SEED")) first = last = std::strtoull(s, nullptr, 10);
+    size_t violated = 0, proved = 0, properties = 0, with_deadlock = 0, unsatisfiable_init = 0;
+    for (uint64_t seed = first; seed <= last; ++seed) {
+        std::string text = testing::random_spec(seed);
+        INFO("seed " << seed << " (STATEPROOF_RANDOM_SEED=" << seed << "):\n" << text);
+        Machine m;
+        try {
+            m = load_spec_text("random-" + std::to_string(seed) + ".sm", text);
+        } catch (const SpecError& e) {
+            // The one error the generator cannot rule out cheaply: an init
+            // constraint that no initial state satisfies.
+            REQUIRE(std::string(e.what()).find("init constraint is always false") != std::string::npos);
+            ++unsatisfiable_init;
+            continue;
+        }
+        CompiledMachine cm(m);
+        Answers a = all_engines(cm, true);
+        std::string d = disagreements(a);
+        if (!d.empty()) FAIL(d);
+        properties += a.expl.properties.size();
+        violated += count(a.expl, Verdict::Violated);
+        for (const auto& p : a.kind.properties)
+            proved += p.verdict == Verdict::Holds && p.reason.rfind("proved by k-induction", 0) == 0;
+        for (const auto& p : a.expl.properties) with_deadlock += p.name == kDeadlock && p.verdict == Verdict::Violated;
+    }
+    // The generator is useful only if it gives both answers often.
+    if (last - first >= 100) {
+        CHECK(violated > properties / 10);
+        CHECK(proved > properties / 10);
+        CHECK(with_deadlock > 0);
+        CHECK(unsatisfiable_init < (last - first) / 20);
+    }
+}
