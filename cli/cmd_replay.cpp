@@ -1,7 +1,10 @@
 #include "cli/cmd_replay.h"
 
+#include <cctype>
+#include <fstream>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <memory>
 
 #include <nlohmann/json.hpp>
@@ -19,7 +22,7 @@ using nlohmann::json;
 CLI::App* setup_replay(CLI::App& app, ReplayCommand& o) {
     CLI::App* c = app.add_subcommand("replay", "Check recorded traces (JSON lines) against a spec");
     c->add_option("SPEC", o.spec.path, "The spec file (.sm)")->required()->check(CLI::ExistingFile);
-    c->add_option("TRACE", o.traces, "Trace files (JSON lines; docs/trace-format.md)")->required()->check(CLI::ExistingFile);
+    c->add_option("TRACE", o.traces, "Trace files: JSON lines (docs/trace-format.md), or a counterexample written by check --cex (ITF)")->required()->check(CLI::ExistingFile);
     c->add_option("--const", o.spec.consts,
                   "Override a constant (repeatable); by default each trace's header constants apply")
         ->type_name("NAME=VALUE");
@@ -66,6 +69,50 @@ std::string describe_events(const CompiledMachine& cm, const std::vector<EventVa
     if (evs.empty()) return "(no events)";
     std::string out;
     for (const auto& e : evs) out += (out.empty() ? "" : " ") + cm.describe_event(e);
+    return out;
+}
+
+// A counterexample written by `check --cex` (one ITF JSON document) is a
+// trace too: its header comes from "#meta", its steps from the states' meta.
+struct ItfTrace {
+    TraceHeader header;
+    json doc;
+};
+
+std::optional<ItfTrace> read_itf(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    char c = 0;
+    while (in.get(c) && std::isspace(static_cast<unsigned char>(c))) {
+    }
+    if (c != '{') return std::nullopt;
+    in.seekg(0);
+    json doc = json::parse(in, nullptr, false);
+    // A JSON-lines trace is not one document; it fails to parse as one.
+    if (doc.is_discarded() || !doc.is_object() || !doc.contains("states") || !doc.contains("#meta")) return std::nullopt;
+    ItfTrace t;
+    const json& meta = doc["#meta"];
+    if (meta.is_object()) {
+        if (meta.contains("machine") && meta["machine"].is_string()) t.header.machine = meta["machine"].get<std::string>();
+        if (meta.contains("consts") && meta["consts"].is_object())
+            for (const auto& [k, v] : meta["consts"].items())
+                t.header.consts.emplace_back(k, v.is_string() ? v.get<std::string>() : v.dump());
+    }
+    t.header.implementation = "counterexample (ITF)";
+    t.doc = std::move(doc);
+    return t;
+}
+
+std::vector<ObservedStep> itf_steps(const Machine& m, const ItfTrace& itf, const std::string& path) {
+    Trace t = from_itf(m, itf.doc, path);
+    std::vector<ObservedStep> out;
+    for (size_t k = 1; k < t.steps.size(); ++k) {
+        ObservedStep s;
+        s.action = t.steps[k].action;
+        s.args = t.steps[k].args;
+        s.events = t.steps[k].events;
+        s.line = k;  // ITF has no lines; the state index stands in
+        out.push_back(std::move(s));
+    }
     return out;
 }
 
@@ -123,18 +170,36 @@ int run_replay(const ReplayCommand& o) {
     bool all_ok = true;
     json results = json::array();
     for (const std::string& path : o.traces) {
-        TraceReader reader(path);
-        if (reader.header() && !reader.header()->machine.empty()) {
-            Machine probe = load_spec(o.spec.path, {});
-            if (probe.name != reader.header()->machine)
-                throw UsageError(path + ": the trace is of machine " + reader.header()->machine + ", the spec is " + probe.name);
+        std::optional<ItfTrace> itf = read_itf(path);
+        std::unique_ptr<TraceReader> reader;
+        std::optional<TraceHeader> header;
+        if (itf) {
+            header = itf->header;
+        } else {
+            reader = std::make_unique<TraceReader>(path);
+            header = reader->header();
         }
-        const Loaded& L = machine_for(o, reader.header(), cache);
+        if (header && !header->machine.empty()) {
+            Machine probe = load_spec(o.spec.path, {});
+            if (probe.name != header->machine)
+                throw UsageError(path + ": the trace is of machine " + header->machine + ", the spec is " + probe.name);
+        }
+        const Loaded& L = machine_for(o, header, cache);
+        // Steps one at a time: streamed from a JSON-lines file, or from the ITF document.
+        std::vector<ObservedStep> itf_list;
+        if (itf) itf_list = itf_steps(L.m, *itf, path);
+        size_t itf_next = 0;
+        auto next = [&](ObservedStep& s) {
+            if (!itf) return reader->next(L.m, s);
+            if (itf_next == itf_list.size()) return false;
+            s = itf_list[itf_next++];
+            return true;
+        };
         if (o.engine == "smt") {
             // The query needs the whole trace in memory.
             std::vector<ObservedStep> steps;
             ObservedStep s;
-            while (reader.next(L.m, s)) steps.push_back(s);
+            while (next(s)) steps.push_back(s);
             solver::TraceQueryResult q = solver::query_trace(*L.cm, steps);
             if (q.unknown) throw LimitReached(path + ": the solver gave up: " + q.reason);
             all_ok &= q.matches;
@@ -154,7 +219,7 @@ int run_replay(const ReplayCommand& o) {
         explorer::Replayer replayer(*L.cm);
         ObservedStep s;
         bool ok = true;
-        while (reader.next(L.m, s)) {
+        while (next(s)) {
             if (!replayer.step(s)) {
                 ok = false;
                 break;
@@ -162,7 +227,7 @@ int run_replay(const ReplayCommand& o) {
         }
         all_ok &= ok;
         json r = {{"trace", path}, {"conforms", ok}, {"steps_matched", replayer.matched()}};
-        if (reader.header()) r["implementation"] = reader.header()->implementation;
+        if (header) r["implementation"] = header->implementation;
         if (!ok) {
             const auto& mm = replayer.mismatch();
             r["line"] = mm.observed.line;

@@ -139,6 +139,10 @@ json to_itf(const Machine& m, const Trace& t, const std::string& description) {
                     {"source", m.source ? m.source->name : std::string()},
                     {"machine", m.name}};
     if (!description.empty()) doc["#meta"]["description"] = description;
+    // The constants it was found with, so `replay` can rebuild the same machine.
+    json consts = json::object();
+    for (const ConstValue& c : m.consts) consts[c.name] = m.format_value(c.type, c.value);
+    if (!consts.empty()) doc["#meta"]["consts"] = consts;
     json vars = json::array();
     for (const auto& v : m.vars) vars.push_back(v.name);
     doc["vars"] = vars;

@@ -1,0 +1,137 @@
+// Trace conformance as a Z3 query (solver/trace_query.cpp) against the
+// explicit replayer (explorer/replay.cpp): on counterexamples of the shipped
+// specs and on every single-step mutation of them, both must say whether the
+// trace is a behaviour of the spec and, if not, at which step it stops being one.
+
+#include <catch2/catch.hpp>
+
+#include "explorer/check.h"
+#include "explorer/replay.h"
+#include "solver/solver.h"
+#include "support/spec_fixtures.h"
+
+using namespace stateproof;
+using namespace stateproof::spec;
+using testing::source_path;
+
+namespace {
+
+std::vector<ObservedStep> observed(const Trace& t) {
+    std::vector<ObservedStep> out;
+    for (size_t k = 1; k < t.steps.size(); ++k) out.push_back({t.steps[k].action, t.steps[k].args, t.steps[k].events, {}, k});
+    return out;
+}
+
+// The explicit answer: (conforms, steps matched).
+std::pair<bool, uint64_t> replay(const CompiledMachine& cm, const std::vector<ObservedStep>& steps) {
+    explorer::Replayer r(cm);
+    for (const auto& s : steps)
+        if (!r.step(s)) return {false, r.matched()};
+    return {true, r.matched()};
+}
+
+std::vector<Trace> counterexamples(const CompiledMachine& cm) {
+    explorer::CheckOptions o;
+    for (uint32_t p = 0; p < cm.machine().properties.size(); ++p) o.properties.push_back(p);
+    std::vector<Trace> out;
+    for (const auto& p : explorer::check_explicit(cm, o).properties)
+        if (p.cex) out.push_back(*p.cex);
+    return out;
+}
+
+// Every way of changing one step: drop it, drop its events, give it another
+// action instance, or duplicate it.
+std::vector<std::vector<ObservedStep>> mutations(const CompiledMachine& cm, const std::vector<ObservedStep>& steps) {
+    std::vector<std::vector<ObservedStep>> out;
+    for (size_t k = 0; k < steps.size(); ++k) {
+        auto drop = steps;
+        drop.erase(drop.begin() + long(k));
+        out.push_back(drop);
+        if (!steps[k].events.empty()) {
+            auto silent = steps;
+            silent[k].events.clear();
+            out.push_back(silent);
+        }
+        auto twice = steps;
+        twice.insert(twice.begin() + long(k), steps[k]);
+        out.push_back(twice);
+        uint32_t inst = cm.instance_of(steps[k].action, steps[k].args);
+        auto other = steps;
+        uint32_t o = (inst + 1 + uint32_t(k)) % cm.instance_count();
+        other[k].action = cm.instance(o).action;
+        other[k].args = cm.instance(o).args;
+        out.push_back(other);
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("a counterexample is a behaviour of its spec, and not of the reference profile", "[solver][trace]") {
+    Machine m311 = load_spec(source_path("spec/asyncgen.sm"), {{"profile", "cpython311"}, {"SLOTS", "1"}});
+    Machine mref = load_spec(source_path("spec/asyncgen.sm"), {{"profile", "reference"}, {"SLOTS", "1"}});
+    CompiledMachine c311(m311), cref(mref);
+    std::vector<Trace> cexs = counterexamples(c311);
+    REQUIRE(cexs.size() == 7);
+    size_t rejected = 0;
+    for (const Trace& t : cexs) {
+        auto steps = observed(t);
+        auto q = solver::query_trace(c311, steps);
+        CHECK(q.matches);
+        CHECK(q.steps_matched == steps.size());
+        // The reference profile forbids most of what the counterexamples show
+        // (the rest differ only in states, not in what a client observes):
+        // both engines give the same answer and stop at the same step.
+        auto e = replay(cref, steps);
+        auto r = solver::query_trace(cref, steps);
+        CHECK(r.matches == e.first);
+        CHECK(r.steps_matched == e.second);
+        if (!e.first) {
+            ++rejected;
+            CHECK(r.reason.rfind("step " + std::to_string(e.second + 1) + " (", 0) == 0);
+        }
+    }
+    CHECK(rejected >= 4);
+}
+
+TEST_CASE("the query and the replayer agree on every mutation of the counterexamples", "[solver][trace][agree]") {
+    struct Case {
+        std::string spec;
+        ConstOverrides consts;
+    };
+    std::vector<Case> cases = {
+        {"spec/asyncgen.sm", {{"profile", "cpython313"}, {"SLOTS", "1"}}},
+        {"docs/peterson.sm", {{"BUGGY", "true"}}},
+        {"tests/fixtures/counter_mod.sm", {}},
+    };
+    for (const auto& c : cases) {
+        Machine m = load_spec(source_path(c.spec), c.consts);
+        CompiledMachine cm(m);
+        size_t conforming = 0, diverging = 0;
+        for (const Trace& t : counterexamples(cm)) {
+            for (const auto& steps : mutations(cm, observed(t))) {
+                auto e = replay(cm, steps);
+                auto q = solver::query_trace(cm, steps);
+                INFO(c.spec << ": " << steps.size() << " steps, replayer " << e.first << "/" << e.second << ", query "
+                            << q.matches << "/" << q.steps_matched << " " << q.reason);
+                CHECK(q.matches == e.first);
+                CHECK(q.steps_matched == e.second);
+                (e.first ? conforming : diverging)++;
+            }
+        }
+        // Mutations give both answers, so the comparison means something.
+        CHECK(conforming > 0);
+        CHECK(diverging > 0);
+    }
+}
+
+TEST_CASE("the trace query stops at its time limit with an unknown answer", "[solver][trace]") {
+    Machine m = load_spec(source_path("spec/asyncgen.sm"), {{"profile", "cpython311"}});
+    CompiledMachine cm(m);
+    auto cexs = counterexamples(cm);
+    REQUIRE(!cexs.empty());
+    auto q = solver::query_trace(cm, observed(cexs[0]), 1e-9);
+    CHECK(q.unknown);
+    CHECK_FALSE(q.matches);
+    CHECK(q.reason.find("--max-seconds") != std::string::npos);
+}
