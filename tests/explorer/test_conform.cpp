@@ -224,7 +224,7 @@ TEST_CASE("the C++ model of one CPython era diverges from the spec of another", 
           std::string::npos);
 }
 
-TEST_CASE("--impl cpp refuses a machine model/ does not implement", "[conform][model]") {
+TEST_CASE("the cpp implementation refuses a machine model/ does not implement", "[conform][model]") {
     auto r = testing::run_stateproof({"conform", testing::source_path("tests/fixtures/counter_mod.sm"), "--impl", "cpp"});
     CHECK(r.exit_code == 2);
     CHECK(r.err.find("model/ has no implementation of machine CounterMod") != std::string::npos);
