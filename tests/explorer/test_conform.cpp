@@ -9,7 +9,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli/impl_cpp.h"
 #include "explorer/conform.h"
+#include "spec/check.h"
 #include "support/spec_fixtures.h"
 
 using namespace stateproof;
@@ -185,4 +187,45 @@ TEST_CASE("a driver that fails is a usage error that quotes its stderr", "[confo
     auto none = testing::run_stateproof({"conform", spec});
     CHECK(none.exit_code == 2);
     CHECK(none.err.find("conform needs --impl cpp or --driver 'CMD'") != std::string::npos);
+}
+
+TEST_CASE("the C++ model conforms to the attribute and subscription specs, every profile", "[conform][model]") {
+    struct Run {
+        const char* spec;
+        const char* profile;  // "" for no --const
+    };
+    Run run = GENERATE(Run{"spec/attribute.sm", ""}, Run{"spec/subscript.sm", "profile=cpython311"},
+                       Run{"spec/subscript.sm", "profile=cpython39"}, Run{"spec/subscript.sm", "profile=cpython38"});
+    std::vector<std::string> args{"conform", testing::source_path(run.spec), "--impl", "cpp", "--json"};
+    if (*run.profile) args.insert(args.end(), {"--const", run.profile});
+    auto r = testing::run_stateproof(args);
+    INFO(run.spec << " " << run.profile << "\n" << r.err << r.out);
+    REQUIRE(r.exit_code == 0);
+    auto j = nlohmann::json::parse(r.out);
+    CHECK(j["divergences"].empty());
+    CHECK(j["scenarios"].get<uint64_t>() > 0);
+    CHECK(j["transitions_covered"] == j["spec_transitions"]);
+}
+
+TEST_CASE("the C++ model of one CPython era diverges from the spec of another", "[conform][model]") {
+    // The conformance check must be able to fail: the 3.11 model against the
+    // spec's 3.9 profile differs exactly on the gh-92114 messages (a class
+    // without __class_getitem__, and __class_getitem__ = None).
+    Machine m311 = load_spec(testing::source_path("spec/subscript.sm"), {{"profile", "cpython311"}});
+    Machine m39 = load_spec(testing::source_path("spec/subscript.sm"), {{"profile", "cpython39"}});
+    CompiledMachine cm311(m311), cm39(m39);
+    auto impl = cli::make_cpp_implementation(cm311);
+    ConformOptions o;
+    ConformResult r = conform(cm39, *impl, o);
+    REQUIRE(r.divergences.size() == 2);
+    std::string signatures = r.divergences[0].signature + "\n" + r.divergences[1].signature;
+    CHECK(signatures.find("spec TypeErr(NoneNotCallable) | implementation TypeErr(TypeNotSubscriptable)") != std::string::npos);
+    CHECK(signatures.find("spec TypeErr(TypeObjectNotSubscriptable) | implementation TypeErr(TypeNotSubscriptable)") !=
+          std::string::npos);
+}
+
+TEST_CASE("the cpp implementation refuses a machine model/ does not implement", "[conform][model]") {
+    auto r = testing::run_stateproof({"conform", testing::source_path("tests/fixtures/counter_mod.sm"), "--impl", "cpp"});
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("model/ has no implementation of machine CounterMod") != std::string::npos);
 }

@@ -1,0 +1,62 @@
+#include "cli/impl_cpp_model.h"
+
+namespace stateproof::cli::impl_cpp {
+
+void StepEvents::emit(const std::string& name, const std::vector<std::string>& args) {
+    if (stopped()) return;
+    std::optional<uint32_t> e = m_.find_event(name);
+    if (!e) return stop("the model observed " + name + ", which the spec has no event for");
+    const auto& params = m_.events[*e].params;
+    if (params.size() != args.size()) return stop("the model observed " + name + " with the wrong number of arguments");
+    spec::EventValue v{*e, {}};
+    for (size_t k = 0; k < params.size(); ++k) {
+        std::optional<int32_t> x = m_.parse_value(params[k].type, args[k]);
+        if (!x) return stop("the model observed " + name + "(" + args[k] + "), which the spec has no value for");
+        v.args.push_back(*x);
+    }
+    step_.events.push_back(std::move(v));
+}
+
+void StepEvents::stop(const std::string& reason) {
+    if (!stopped()) step_.stopped = "inapplicable: " + reason;
+}
+
+std::string arg_text(const spec::CompiledMachine& cm, uint32_t i, size_t k) {
+    const spec::Instance& inst = cm.instance(i);
+    const spec::Machine& m = cm.machine();
+    return m.format_value(m.actions[inst.action].params.at(k).type, inst.args.at(k));
+}
+
+std::string const_text(const spec::Machine& m, const std::string& name) {
+    for (const auto& c : m.consts)
+        if (c.name == name) return m.format_value(c.type, c.value);
+    return "";
+}
+
+namespace {
+
+class ModelImplementation : public explorer::Implementation {
+  public:
+    ModelImplementation(const spec::CompiledMachine& cm, std::string name, ScenarioRunner runner)
+        : cm_(cm), name_(std::move(name)), runner_(std::move(runner)) {}
+    std::string name() const override { return name_; }
+    void run(const std::vector<explorer::Scenario>& batch,
+             std::vector<std::vector<spec::ObservedStep>>& out) override {
+        out.assign(batch.size(), {});
+        for (size_t k = 0; k < batch.size(); ++k) runner_(cm_, batch[k], out[k]);
+    }
+
+  private:
+    const spec::CompiledMachine& cm_;
+    std::string name_;
+    ScenarioRunner runner_;
+};
+
+}  // namespace
+
+std::unique_ptr<explorer::Implementation> make_model_implementation(const spec::CompiledMachine& cm, std::string name,
+                                                                    ScenarioRunner runner) {
+    return std::make_unique<ModelImplementation>(cm, std::move(name), std::move(runner));
+}
+
+}  // namespace stateproof::cli::impl_cpp

@@ -1,0 +1,51 @@
+#pragma once
+// What the machine adapters of `conform --impl cpp` share (impl_cpp_*.cpp):
+// they run a scenario on model/ and report, per step, the spec's events by
+// name, as the Python driver does (drivers/python/stateproof_driver/).
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "explorer/conform.h"
+
+namespace stateproof::cli::impl_cpp {
+
+/// The events one step observed, built from the spec's names.
+class StepEvents {
+  public:
+    StepEvents(const spec::Machine& m, spec::ObservedStep& step) : m_(m), step_(step) {}
+    /// Appends event `name` with its arguments (printable values, in the
+    /// event's parameter order). An event or a value the spec does not have
+    /// (e.g. "Unexpected:...") stops the step as inapplicable, so the checker
+    /// reports it as a divergence instead of failing the run.
+    void emit(const std::string& name, const std::vector<std::string>& args = {});
+    /// Ends the scenario at this step: the model could not take it.
+    void stop(const std::string& reason);
+    bool stopped() const { return !step_.stopped.empty(); }
+
+  private:
+    const spec::Machine& m_;
+    spec::ObservedStep& step_;
+};
+
+/// The printable value of argument `k` of instance `i` ("Dot", "true").
+std::string arg_text(const spec::CompiledMachine& cm, uint32_t i, size_t k);
+/// The printable value of constant `name`, or "" if the spec has none.
+std::string const_text(const spec::Machine& m, const std::string& name);
+
+/// Runs one scenario from a fresh start, appending one observed step per
+/// step taken (stopping after a stopped one).
+using ScenarioRunner = std::function<void(const spec::CompiledMachine&, const explorer::Scenario&,
+                                          std::vector<spec::ObservedStep>&)>;
+
+/// An Implementation that runs each scenario through `runner`.
+std::unique_ptr<explorer::Implementation> make_model_implementation(const spec::CompiledMachine& cm, std::string name,
+                                                                    ScenarioRunner runner);
+
+/// The machines model/ implements.
+std::unique_ptr<explorer::Implementation> make_attribute_lookup(const spec::CompiledMachine& cm);
+std::unique_ptr<explorer::Implementation> make_subscript(const spec::CompiledMachine& cm);
+
+}  // namespace stateproof::cli::impl_cpp

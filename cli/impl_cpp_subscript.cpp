@@ -1,0 +1,178 @@
+// Subscript (spec/subscript.sm) on model/: the twin of
+// drivers/python/stateproof_driver/subscript.py. The setup steps choose the
+// target (an instance, a class, `type`, a deque) and its hooks; `subscript`
+// builds it from model/ objects whose hooks emit the spec's events with the
+// key they received, evaluates target[key] and reports the outcome. The
+// spec's `profile` constant selects the CPython era of model::getitem.
+
+#include <map>
+
+#include "cli/impl_cpp_model.h"
+#include "model/subscript.h"
+#include "spec/diagnostics.h"
+
+namespace stateproof::cli::impl_cpp {
+
+namespace {
+
+using namespace stateproof::model;
+using Emit = std::function<void(const std::string&, const std::vector<std::string>&)>;
+using Shape = std::map<std::string, std::string>;
+
+const ExceptionClass& other_error() {
+    static const ExceptionClass c = ExceptionClass::derive("OtherError", exc::Exception());
+    return c;
+}
+
+Value key_value(const std::string& key) { return key == "IntKey" ? Value(int64_t(0)) : str("k"); }
+
+std::string key_name(const Value& k) {
+    if (const int64_t* i = std::get_if<int64_t>(&k); i && *i == 0) return "IntKey";
+    if (const std::string* s = std::get_if<std::string>(&k); s && *s == "k") return "StrKey";
+    return "Unexpected:" + type_of(k)->name;
+}
+
+std::string get(const Shape& shape, const std::string& key, const std::string& dflt) {
+    auto it = shape.find(key);
+    return it == shape.end() ? dflt : it->second;
+}
+
+Value build(const Shape& shape, const Emit& emit) {
+    const std::string& target = shape.at("target");
+    if (target == "TypeItself") return value_of(type_type());
+    if (target == "Deque") return deque({Value(int64_t(1))});
+    std::string getitem = get(shape, "getitem", "Absent");
+
+    auto make_getitem = [&](std::string event, std::string result) {
+        return function("__getitem__", [=](const std::vector<Value>& a) {
+            emit(event, {key_name(a.at(1))});
+            if (getitem == "RaisesKey") throw PyException(exc::KeyError(), "stateproof");
+            if (getitem == "RaisesOther") throw PyException(other_error(), "stateproof");
+            return str(result);
+        });
+    };
+
+    if (target == "Instance") {
+        Dict ns;
+        if (getitem != "Absent") ns["__getitem__"] = make_getitem("GetitemCalled", "getitem");
+        ObjectRef obj = new_instance(new_class("C", {}, std::move(ns)));
+        if (get(shape, "inst_getitem", "false") == "true") {
+            obj->dict["__getitem__"] = function("instance_getitem", [=](const std::vector<Value>&) {
+                emit("InstanceGetitemCalled", {});
+                return str("instance");
+            });
+        }
+        return obj;
+    }
+
+    // A class: its metaclass may have __getitem__; __class_getitem__ may be
+    // on the class, on the metaclass, None, or raise.
+    Dict meta_ns;
+    if (getitem != "Absent") meta_ns["__getitem__"] = make_getitem("MetaGetitemCalled", "meta");
+    std::string cgi = get(shape, "cgi", "Absent");
+    Value class_getitem = function("__class_getitem__", [=](const std::vector<Value>& a) {
+        emit("ClassGetitemCalled", {key_name(a.at(1))});
+        if (cgi == "Raises") throw PyException(other_error(), "stateproof");
+        return str("class_getitem");
+    });
+    // new_class makes a plain __class_getitem__ a classmethod, as type.__new__ does.
+    if (cgi == "OnMetaclass") meta_ns["__class_getitem__"] = class_getitem;
+    // A metaclass only where the shape needs one: before 3.11 the
+    // not-subscriptable message names the metaclass ("'type' object ...").
+    TypeRef meta = meta_ns.empty() ? type_type() : new_class("Meta", {type_type()}, std::move(meta_ns));
+    Dict ns;
+    if (cgi == "OnClass" || cgi == "Raises") ns["__class_getitem__"] = class_getitem;
+    else if (cgi == "NoneValue") ns["__class_getitem__"] = none();
+    return value_of(new_class("C", {}, std::move(ns), meta));
+}
+
+std::string message_name(const std::string& msg) {
+    static const std::map<std::string, std::string> names{
+        {"'C' object is not subscriptable", "ObjectNotSubscriptable"},
+        {"type 'C' is not subscriptable", "TypeNotSubscriptable"},
+        {"'type' object is not subscriptable", "TypeObjectNotSubscriptable"},
+        {"'NoneType' object is not callable", "NoneNotCallable"},
+        {"sequence index must be integer, not 'str'", "SequenceIndexMustBeInteger"}};
+    auto it = names.find(msg);
+    return it == names.end() ? "Unexpected:" + msg : it->second;
+}
+
+std::string source_of(const Value& obj, const Value& result) {
+    if (is(obj, value_of(type_type())))
+        return type_of(result) == generic_alias_type() ? "GenericAlias" : "Unexpected:" + type_of(result)->name;
+    static const std::map<std::string, std::string> sources{
+        {"getitem", "FromGetitem"}, {"meta", "FromMetaGetitem"}, {"class_getitem", "FromClassGetitem"}};
+    if (const std::string* s = std::get_if<std::string>(&result)) {
+        auto it = sources.find(*s);
+        return it == sources.end() ? "Unexpected:" + *s : it->second;
+    }
+    if (const int64_t* i = std::get_if<int64_t>(&result); i && *i == 1) return "FromDeque";
+    return "Unexpected:" + type_of(result)->name;
+}
+
+void subscript(const Shape& shape, Profile profile, const Emit& emit) {
+    Value obj = build(shape, emit);
+    Value result;
+    try {
+        result = getitem(obj, key_value(shape.at("key")), profile);
+    } catch (const PyException& e) {
+        if (e.matches(exc::TypeError())) emit("TypeErr", {message_name(e.message())});
+        else if (e.matches(exc::KeyError())) emit("Raised", {"KeyError"});
+        else if (e.matches(other_error())) emit("Raised", {"OtherError"});
+        else emit("Raised", {"Unexpected:" + std::string(e.what())});
+        return;
+    }
+    emit("Result", {source_of(obj, result)});
+}
+
+const std::map<std::string, std::string>& setup_actions() {
+    static const std::map<std::string, std::string> s{{"choose_target", "target"},
+                                                      {"choose_getitem", "getitem"},
+                                                      {"choose_instance_getitem", "inst_getitem"},
+                                                      {"choose_class_getitem", "cgi"},
+                                                      {"choose_key", "key"}};
+    return s;
+}
+
+Profile profile_of(const spec::Machine& m) {
+    std::string p = const_text(m, "profile");
+    if (p == "cpython311" || p.empty()) return Profile::CPython311;
+    if (p == "cpython39") return Profile::CPython39;
+    if (p == "cpython38") return Profile::CPython38;
+    throw spec::UsageError("--impl cpp: model/ has no Subscript profile " + p);
+}
+
+}  // namespace
+
+std::unique_ptr<explorer::Implementation> make_subscript(const spec::CompiledMachine& cm) {
+    Profile profile = profile_of(cm.machine());
+    auto run = [profile](const spec::CompiledMachine& c, const explorer::Scenario& sc,
+                         std::vector<spec::ObservedStep>& out) {
+        const spec::Machine& m = c.machine();
+        Shape shape;
+        for (uint32_t i : sc) {
+            const spec::Instance& inst = c.instance(i);
+            spec::ObservedStep& step = out.emplace_back();
+            step.action = inst.action;
+            step.args = inst.args;
+            StepEvents events(m, step);
+            const std::string& action = m.actions[inst.action].name;
+            if (auto it = setup_actions().find(action); it != setup_actions().end()) {
+                shape[it->second] = arg_text(c, i, 0);
+            } else if (action == "subscript") {
+                if (!shape.count("target") || !shape.count("key")) {
+                    events.stop("subscript before the target and key are chosen");
+                } else {
+                    subscript(shape, profile,
+                              [&](const std::string& name, const std::vector<std::string>& args) { events.emit(name, args); });
+                }
+            } else {
+                events.stop("unknown action " + action);
+            }
+            if (events.stopped()) return;
+        }
+    };
+    return make_model_implementation(cm, "stateproof model/ (C++ object model)", run);
+}
+
+}  // namespace stateproof::cli::impl_cpp
