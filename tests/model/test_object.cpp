@@ -39,7 +39,7 @@ Value non_data_descriptor() {
 // [k.__name__ for k in D.__mro__]              -> ['D', 'B', 'C', 'A', 'object']
 // class E: pass; class F(E): pass; class G(F, D): pass
 // [k.__name__ for k in G.__mro__]              -> ['G', 'F', 'E', 'D', 'B', 'C', 'A', 'object']
-TEST_CASE("the MRO is the C3 linearisation, a diamond included", "[model]") {
+TEST_CASE("model: the MRO is the C3 linearisation, a diamond included", "[model]") {
     TypeRef a = new_class("A"), b = new_class("B", {a}), c = new_class("C", {a}), d = new_class("D", {b, c});
     CHECK(mro_names(d) == std::vector<std::string>{"D", "B", "C", "A", "object"});
     TypeRef e = new_class("E"), f = new_class("F", {e}), g = new_class("G", {f, d});
@@ -52,7 +52,7 @@ TEST_CASE("the MRO is the C3 linearisation, a diamond included", "[model]") {
 // class X: pass; class Y: pass; class P(X, Y): pass; class Q(Y, X): pass
 // type("Z", (P, Q), {})     -> TypeError: ... for bases X, Y
 // type("Dup", (A, A), {})   -> TypeError: duplicate base class A
-TEST_CASE("no consistent MRO is CPython's TypeError", "[model]") {
+TEST_CASE("model: no consistent MRO is CPython's TypeError", "[model]") {
     TypeRef a = new_class("A"), b = new_class("B", {a});
     CHECK(raised([&] { new_class("Bad", {a, b}); }) ==
           "TypeError: Cannot create a consistent method resolution\norder (MRO) for bases A, B");
@@ -68,7 +68,7 @@ TEST_CASE("no consistent MRO is CPython's TypeError", "[model]") {
 //     @property
 //     def attr(self): return "property"
 // k = K(); k.__dict__["attr"] = "instance"; k.attr   -> 'property'
-TEST_CASE("a data descriptor beats the instance dict", "[model]") {
+TEST_CASE("model: a data descriptor beats the instance dict", "[model]") {
     TypeRef k = new_class("K", {}, {{"attr", property(returns("property"))}});
     ObjectRef obj = new_instance(k);
     obj->dict["attr"] = str("instance");
@@ -84,7 +84,7 @@ TEST_CASE("a data descriptor beats the instance dict", "[model]") {
 // k2.__dict__["attr"] = "instance"; k2.attr          -> 'instance'
 // class K3: attr = "class"
 // k3 = K3(); k3.attr -> 'class'; k3.__dict__["attr"] = "instance"; k3.attr -> 'instance'
-TEST_CASE("the instance dict beats a non-data descriptor and a plain class attribute", "[model]") {
+TEST_CASE("model: the instance dict beats a non-data descriptor and a plain class attribute", "[model]") {
     ObjectRef k2 = new_instance(new_class("K2", {}, {{"attr", non_data_descriptor()}}));
     CHECK(text(getattr(k2, "attr")) == "descriptor");
     k2->dict["attr"] = str("instance");
@@ -104,7 +104,7 @@ TEST_CASE("the instance dict beats a non-data descriptor and a plain class attri
 // class K6: pass
 // K6().attr          -> AttributeError: 'K6' object has no attribute 'attr'
 // getattr(K6(), 1)   -> TypeError: attribute name must be string, not 'int'
-TEST_CASE("a missing attribute and a name that is not a str", "[model]") {
+TEST_CASE("model: a missing attribute and a name that is not a str", "[model]") {
     ObjectRef k6 = new_instance(new_class("K6"));
     CHECK(raised([&] { getattr(k6, "attr"); }) == "AttributeError: 'K6' object has no attribute 'attr'");
     CHECK(raised([&] { getattr_any_name(k6, Value(int64_t(1))); }) ==
@@ -118,7 +118,7 @@ TEST_CASE("a missing attribute and a name that is not a str", "[model]") {
 //     def attr(self): raise AttributeError("from property")
 //     def __getattr__(self, name): calls.append(name); return "getattr"
 // (K4().attr, calls)   -> ('getattr', ['attr'])
-TEST_CASE("a property raising AttributeError calls __getattr__ exactly once", "[model]") {
+TEST_CASE("model: a property raising AttributeError calls __getattr__ exactly once", "[model]") {
     int calls = 0;
     TypeRef k4 = new_class("K4", {}, {{"attr", property(raising(exc::AttributeError(), "from property"))},
                                       {"__getattr__", counting_getattr(calls)}});
@@ -140,7 +140,7 @@ TEST_CASE("a property raising AttributeError calls __getattr__ exactly once", "[
 //     def attr(self): raise ValueError("boom")
 //     def __getattr__(self, name): calls2.append(name); return "getattr"
 // K5().attr -> ValueError: boom;   calls2 -> []
-TEST_CASE("an exception other than AttributeError propagates without __getattr__", "[model]") {
+TEST_CASE("model: an exception other than AttributeError propagates without __getattr__", "[model]") {
     int calls = 0;
     ExceptionClass value_error = ExceptionClass::derive("ValueError", exc::Exception());
     TypeRef k5 = new_class("K5", {}, {{"attr", property(raising(value_error, "boom"))}, {"__getattr__", counting_getattr(calls)}});
@@ -150,7 +150,7 @@ TEST_CASE("an exception other than AttributeError propagates without __getattr__
 
 // k6 = K6(); k6.__getattr__ = lambda name: "instance getattr"
 // k6.attr   -> AttributeError: 'K6' object has no attribute 'attr'
-TEST_CASE("an __getattr__ in the instance dict is ignored", "[model]") {
+TEST_CASE("model: an __getattr__ in the instance dict is ignored", "[model]") {
     ObjectRef k6 = new_instance(new_class("K6"));
     k6->dict["__getattr__"] = returns("instance getattr");
     CHECK(raised([&] { getattr(k6, "attr"); }) == "AttributeError: 'K6' object has no attribute 'attr'");
@@ -162,7 +162,7 @@ TEST_CASE("an __getattr__ in the instance dict is ignored", "[model]") {
 // K7().attr   -> 'static:attr'
 // class Base: def __getattr__(self, name): return "base getattr"
 // class Derived(Base): pass;  Derived().attr   -> 'base getattr'
-TEST_CASE("__getattr__ is bound through its descriptor and found along the MRO", "[model]") {
+TEST_CASE("model: __getattr__ is bound through its descriptor and found along the MRO", "[model]") {
     Value static_getattr = staticmethod(function("__getattr__", [](const std::vector<Value>& a) {
         REQUIRE(a.size() == 1);  // no self: staticmethod.__get__ returned the bare function
         return str("static:" + text(a[0]));
@@ -181,7 +181,7 @@ TEST_CASE("__getattr__ is bound through its descriptor and found along the MRO",
 // (K9().attr, calls4)   -> ('getattr', ['attr'])
 // class K10: __getattribute__ raises KeyError("other"); __getattr__ returns
 // K10().attr            -> KeyError: 'other'
-TEST_CASE("a custom __getattribute__ that returns or raises", "[model]") {
+TEST_CASE("model: a custom __getattribute__ that returns or raises", "[model]") {
     int calls = 0;
     SECTION("returning: __getattr__ is not called") {
         TypeRef k8 = new_class("K8", {}, {{"__getattribute__", returns("getattribute")}, {"__getattr__", counting_getattr(calls)}});
@@ -211,7 +211,7 @@ TEST_CASE("a custom __getattribute__ that returns or raises", "[model]") {
 //     def __getattribute__(self, name): return object.__getattribute__(self, name)
 //     def __getattr__(self, name): return "getattr"
 // Delegates().attr   -> 'getattr'
-TEST_CASE("a __getattribute__ delegating to object's falls back to __getattr__", "[model]") {
+TEST_CASE("model: a __getattribute__ delegating to object's falls back to __getattr__", "[model]") {
     Value delegate = function("__getattribute__", [](const std::vector<Value>& a) {
         return call(object_getattribute(), {a.at(0), a.at(1)});
     });
@@ -222,7 +222,7 @@ TEST_CASE("a __getattribute__ delegating to object's falls back to __getattr__",
 // class K11:
 //     def __getattr__(self, name): calls5.append(name); raise AttributeError("again")
 // K11().attr -> AttributeError: again;   calls5 -> ['attr']
-TEST_CASE("what __getattr__ raises is final, AttributeError too", "[model]") {
+TEST_CASE("model: what __getattr__ raises is final, AttributeError too", "[model]") {
     int calls = 0;
     Value again = function("__getattr__", [&calls](const std::vector<Value>&) -> Value {
         ++calls;
@@ -235,7 +235,7 @@ TEST_CASE("what __getattr__ raises is final, AttributeError too", "[model]") {
 
 // class K12: def __getattr__(self, name): return "getattr"
 // object.__getattribute__(K12(), "attr")   -> AttributeError: 'K12' object has no attribute 'attr'
-TEST_CASE("object.__getattribute__ called explicitly never falls back", "[model]") {
+TEST_CASE("model: object.__getattribute__ called explicitly never falls back", "[model]") {
     ObjectRef k12 = new_instance(new_class("K12", {}, {{"__getattr__", returns("getattr")}}));
     CHECK(text(getattr(k12, "attr")) == "getattr");
     CHECK(raised([&] { call(object_getattribute(), {k12, str("attr")}); }) ==
@@ -244,7 +244,7 @@ TEST_CASE("object.__getattribute__ called explicitly never falls back", "[model]
 
 // getattr(K6(), "attr", "dflt") -> 'dflt';  hasattr(K6(), "attr") -> False;  hasattr(K3(), "attr") -> True
 // hasattr(K10(), "attr") -> KeyError: 'other';  getattr(K10(), "attr", "dflt") -> KeyError: 'other'
-TEST_CASE("getattr with a default and hasattr swallow only AttributeError", "[model]") {
+TEST_CASE("model: getattr with a default and hasattr swallow only AttributeError", "[model]") {
     ObjectRef k6 = new_instance(new_class("K6"));
     CHECK(text(getattr(k6, "attr", str("dflt"))) == "dflt");
     CHECK_FALSE(hasattr(k6, "attr"));
@@ -264,7 +264,7 @@ TEST_CASE("getattr with a default and hasattr swallow only AttributeError", "[mo
 // class CM(metaclass=Meta): attr = "class attr"; plain = "class plain"
 // CM.attr -> 'meta property';  CM.plain -> 'class plain';  CM.method() -> 'meta method'
 // CM.nothing -> AttributeError: type object 'CM' has no attribute 'nothing'
-TEST_CASE("on a class: metaclass data descriptor, then the class's MRO, then the metaclass", "[model]") {
+TEST_CASE("model: on a class: metaclass data descriptor, then the class's MRO, then the metaclass", "[model]") {
     TypeRef meta = new_class("Meta", {type_type()},
                              {{"attr", property(returns("meta property"))},
                               {"plain", str("meta plain")},
@@ -286,7 +286,7 @@ TEST_CASE("on a class: metaclass data descriptor, then the class's MRO, then the
 // type(CP.attr).__name__   -> 'property'
 // class Meta2(type): def __getattr__(cls, name): return "meta getattr " + name
 // class CM2(metaclass=Meta2): pass;  CM2.nothing   -> 'meta getattr nothing'
-TEST_CASE("on a class: a class's descriptor is bound without an instance, and the metaclass's __getattr__ is the fallback", "[model]") {
+TEST_CASE("model: on a class: a class's descriptor is bound without an instance, and the metaclass's __getattr__ is the fallback", "[model]") {
     TypeRef cp = new_class("CP", {}, {{"attr", property(returns("x"))}});
     CHECK(type_of(getattr(value_of(cp), "attr"))->name == "property");
     TypeRef meta2 = new_class("Meta2", {type_type()}, {{"__getattr__", function("__getattr__", [](const std::vector<Value>& a) {

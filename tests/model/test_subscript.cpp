@@ -33,7 +33,7 @@ int64_t as_int(const Value& v) {
 // G()[0] -> ('getitem', 0);  G()["k"] -> ('getitem', 'k')
 // class GK: def __getitem__(self, key): raise KeyError(key)
 // GK()["k"] -> KeyError: 'k'
-TEST_CASE("type(obj).__getitem__ gets the key unconverted, and its exception is the result", "[model]") {
+TEST_CASE("model: type(obj).__getitem__ gets the key unconverted, and its exception is the result", "[model]") {
     ObjectRef g = new_instance(new_class("G", {}, {{"__getitem__", echo_getitem("getitem")}}));
     Trace trace;
     {
@@ -51,7 +51,7 @@ TEST_CASE("type(obj).__getitem__ gets the key unconverted, and its exception is 
 
 // class N: pass
 // n = N(); n.__getitem__ = lambda key: "instance"; n[0]   -> TypeError: 'N' object is not subscriptable
-TEST_CASE("an __getitem__ in the instance dict is ignored", "[model]") {
+TEST_CASE("model: an __getitem__ in the instance dict is ignored", "[model]") {
     ObjectRef n = new_instance(new_class("N"));
     n->dict["__getitem__"] = returns("instance");
     CHECK(raised([&] { getitem(n, Value(int64_t(0))); }) == "TypeError: 'N' object is not subscriptable");
@@ -63,7 +63,7 @@ TEST_CASE("an __getitem__ in the instance dict is ignored", "[model]") {
 // d[5] -> IndexError: deque index out of range
 // class Idx: def __index__(self): return 2
 // d[Idx()] -> 30
-TEST_CASE("a sequence with sq_item only takes the key's __index__", "[model]") {
+TEST_CASE("model: a sequence with sq_item only takes the key's __index__", "[model]") {
     Value d = deque({Value(int64_t(10)), Value(int64_t(20)), Value(int64_t(30))});
     CHECK(as_int(getitem(d, Value(int64_t(1)))) == 20);
     CHECK(as_int(getitem(d, Value(int64_t(-1)))) == 30);
@@ -77,7 +77,7 @@ TEST_CASE("a sequence with sq_item only takes the key's __index__", "[model]") {
 
 // type[int] -> type[int];  type(type[int]).__name__ -> 'GenericAlias'   (3.9+)
 // 3.8: type[int] -> TypeError: 'type' object is not subscriptable
-TEST_CASE("type[k] is a GenericAlias from 3.9", "[model]") {
+TEST_CASE("model: type[k] is a GenericAlias from 3.9", "[model]") {
     Value type = value_of(type_type());
     Value alias = getitem(type, value_of(int_type()));
     CHECK(type_of(alias) == generic_alias_type());
@@ -92,7 +92,7 @@ TEST_CASE("type[k] is a GenericAlias from 3.9", "[model]") {
 // CG[0] -> ('cgi', 'CG', 0)
 // class CR: def __class_getitem__(cls, key): raise ValueError("no")
 // CR[0] -> ValueError: no
-TEST_CASE("__class_getitem__ is implicitly a classmethod called with the key", "[model]") {
+TEST_CASE("model: __class_getitem__ is implicitly a classmethod called with the key", "[model]") {
     Value cgi = function("__class_getitem__", [](const std::vector<Value>& a) {
         REQUIRE(a.size() == 2);
         TypeRef cls = as_type(a[0]);
@@ -121,7 +121,7 @@ TEST_CASE("__class_getitem__ is implicitly a classmethod called with the key", "
 // 3.11.7:    TypeError: type 'CN' is not subscriptable  TypeError: type 'CA' is not subscriptable  TypeError: type 'CMA' is not subscriptable
 // 3.9.18:    TypeError: 'NoneType' object is not callable  TypeError: 'type' object is not subscriptable  TypeError: 'MA' object is not subscriptable
 // 3.8.18:    as 3.9.18
-TEST_CASE("a class that is not subscriptable: the message of each CPython era", "[model]") {
+TEST_CASE("model: a class that is not subscriptable: the message of each CPython era", "[model]") {
     struct Row {
         Profile profile;
         const char* none_value;
@@ -145,7 +145,7 @@ TEST_CASE("a class that is not subscriptable: the message of each CPython era", 
 // class MG(type): def __getitem__(cls, key): return ("meta", key)
 // class CMG(metaclass=MG): def __class_getitem__(cls, key): return "cgi"
 // CMG[0] -> ('meta', 0)
-TEST_CASE("a metaclass __getitem__ shadows __class_getitem__", "[model]") {
+TEST_CASE("model: a metaclass __getitem__ shadows __class_getitem__", "[model]") {
     TypeRef mg = new_class("MG", {type_type()}, {{"__getitem__", echo_getitem("meta")}});
     TypeRef cmg = new_class("CMG", {}, {{"__class_getitem__", returns("cgi")}}, mg);
     Trace trace;
@@ -160,7 +160,7 @@ TEST_CASE("a metaclass __getitem__ shadows __class_getitem__", "[model]") {
 //     @property
 //     def __class_getitem__(cls): raise KeyError("lookup")
 // class CMX(metaclass=MX): pass;  CMX[0] -> KeyError: 'lookup'
-TEST_CASE("__class_getitem__ is found by a full class lookup, and its lookup errors propagate", "[model]") {
+TEST_CASE("model: __class_getitem__ is found by a full class lookup, and its lookup errors propagate", "[model]") {
     TypeRef mc = new_class("MC", {type_type()}, {{"__class_getitem__", echo_getitem("meta cgi")}});
     CHECK(text(getitem(value_of(new_class("CMC", {}, {}, mc)), Value(int64_t(0)))) == "meta cgi:0");
     Value lookup_error = property(function("__class_getitem__", [](const std::vector<Value>&) -> Value {
