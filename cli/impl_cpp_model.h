@@ -47,5 +47,6 @@ std::unique_ptr<explorer::Implementation> make_model_implementation(const spec::
 /// The machines model/ implements.
 std::unique_ptr<explorer::Implementation> make_attribute_lookup(const spec::CompiledMachine& cm);
 std::unique_ptr<explorer::Implementation> make_subscript(const spec::CompiledMachine& cm);
+std::unique_ptr<explorer::Implementation> make_asyncgen(const spec::CompiledMachine& cm);
 
 }  // namespace stateproof::cli::impl_cpp

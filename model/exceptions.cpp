@@ -43,6 +43,26 @@ const ExceptionClass& IndexError() {
     static const ExceptionClass c = ExceptionClass::derive("IndexError", LookupError());
     return c;
 }
+const ExceptionClass& GeneratorExit() {
+    static const ExceptionClass c = ExceptionClass::derive("GeneratorExit", BaseException());
+    return c;
+}
+const ExceptionClass& StopIteration() {
+    static const ExceptionClass c = ExceptionClass::derive("StopIteration", Exception());
+    return c;
+}
+const ExceptionClass& StopAsyncIteration() {
+    static const ExceptionClass c = ExceptionClass::derive("StopAsyncIteration", Exception());
+    return c;
+}
+const ExceptionClass& RuntimeError() {
+    static const ExceptionClass c = ExceptionClass::derive("RuntimeError", Exception());
+    return c;
+}
+const ExceptionClass& ValueError() {
+    static const ExceptionClass c = ExceptionClass::derive("ValueError", Exception());
+    return c;
+}
 }  // namespace exc
 
 PyException::PyException(ExceptionClass cls, std::string message)

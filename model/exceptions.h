@@ -31,6 +31,12 @@ const ExceptionClass& TypeError();
 const ExceptionClass& LookupError();
 const ExceptionClass& KeyError();
 const ExceptionClass& IndexError();
+// The asynchronous generator protocol's (model/asyncgen.h).
+const ExceptionClass& GeneratorExit();
+const ExceptionClass& StopIteration();
+const ExceptionClass& StopAsyncIteration();
+const ExceptionClass& RuntimeError();
+const ExceptionClass& ValueError();
 }  // namespace exc
 
 /// A raised Python exception: its class and its str().
