@@ -9,6 +9,7 @@ packages=(
   catch2                           # tests (Catch2 v2)
   libcli11-dev nlohmann-json3-dev  # CLI and JSON
   python3                          # the Python driver and its tests
+  libbenchmark-dev                 # bench/model_bench (Google Benchmark)
 )
 
 missing=()
