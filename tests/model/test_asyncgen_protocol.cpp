@@ -341,6 +341,19 @@ TEST_CASE("model: asyncgen a re-entrant call from inside the body: 'already runn
                                           "RuntimeError('aclose(): asynchronous generator is already running')",
                                           "ValueError('async generator already executing')"});
     CHECK(flags(ag) == "Suspended running=0 closed=0");
+
+    // 3.13 checks ag_running in asend().throw() too (gh-117881).
+    res.clear();
+    step = 0;
+    AsyncGen ag13(scripted_body([&](const Resumption&) -> std::optional<Reaction> {
+                      if (step++ > 0) return R::return_();
+                      res.push_back(show(self->anext().throw_(E(exc::KeyError()))));
+                      return R::yield(I(1));
+                  }),
+                  AsyncGenMode::CPython313, "g");
+    self = &ag13;
+    CHECK(show(ag13.anext().send(NoneV())) == "StopIteration(1)");
+    CHECK(res == std::vector<std::string>{"RuntimeError('anext(): asynchronous generator is already running')"});
 }
 
 // 3.11.7:
@@ -476,6 +489,8 @@ TEST_CASE("model: asyncgen D1: after aclose's ignored GeneratorExit CPython yiel
 // D2, 3.11.7 (the D1 generator, after its aclose()):
 //   r(lambda: ag.aclose().send(None)), flags(ag)   -> StopAsyncIteration('') (False, False, False)
 //   r(lambda: ag.athrow(ValueError).send(None))    -> StopAsyncIteration('')  (ValueError is not thrown)
+//   r(lambda: ag.__anext__().send(None))           -> StopIteration(3)
+// (3.13.0 the same.)
 // The reference text says aclose() of a closed generator finishes: StopIteration(None).
 TEST_CASE("model: asyncgen D2: aclose of a closed, unfinished generator is StopAsyncIteration; Reference finishes",
           "[model][asyncgen]") {
@@ -489,6 +504,7 @@ TEST_CASE("model: asyncgen D2: aclose of a closed, unfinished generator is StopA
     CHECK(show(ag.athrow(E(exc::ValueError())).send(NoneV())) == "StopAsyncIteration('')");
     CHECK(seen->size() == resumptions);
     CHECK(flags(ag) == "Suspended running=0 closed=1");
+    CHECK(show(ag.anext().send(NoneV())) == "StopIteration(3)");
 
     AsyncGen ref = scripted({R::yield(I(1)), R::yield(I(2)), R::yield(I(3)), R::return_()}, AsyncGenMode::Reference);
     ref.anext().send(NoneV());
@@ -577,4 +593,6 @@ TEST_CASE("model: asyncgen a StopIteration thrown into a never-started frame: 3.
     CHECK(flags(a12) == "Done running=0 closed=0");
     AsyncGen b12 = scripted({R::yield(I(1)), R::return_()}, AsyncGenMode::CPython312);
     CHECK(show(b12.athrow(E(exc::StopAsyncIteration())).send(NoneV())) == "StopAsyncIteration('')");
+    AsyncGen a13 = scripted({R::yield(I(1)), R::return_()}, AsyncGenMode::CPython313);
+    CHECK(show(a13.athrow(E(exc::StopIteration())).send(NoneV())) == "StopIteration('')");
 }
