@@ -42,7 +42,6 @@ std::string error_name(const PyException& e) {
     return "Unexpected:" + std::string(e.what());
 }
 
-using Shape = std::map<std::string, std::string>;
 
 // The instance of the class the shape describes.
 ObjectRef build(const Shape& shape, const Emit& emit) {
@@ -137,32 +136,14 @@ const std::map<std::string, std::string>& setup_actions() {
 }
 
 void run_scenario(const spec::CompiledMachine& cm, const explorer::Scenario& sc, std::vector<spec::ObservedStep>& out) {
-    const spec::Machine& m = cm.machine();
-    Shape shape;
-    for (uint32_t i : sc) {
-        const spec::Instance& inst = cm.instance(i);
-        spec::ObservedStep& step = out.emplace_back();
-        step.action = inst.action;
-        step.args = inst.args;
-        StepEvents events(m, step);
-        const std::string& action = m.actions[inst.action].name;
-        if (auto it = setup_actions().find(action); it != setup_actions().end()) {
-            shape[it->second] = arg_text(cm, i, 0);
-        } else if (action == "lookup") {
-            shape.try_emplace("get", "Returns");
-            std::string missing;
-            for (const auto& [_, key] : setup_actions())
-                if (!shape.count(key)) missing += (missing.empty() ? "" : ", ") + key;
-            if (!missing.empty()) {
-                events.stop("lookup before the shape is chosen: " + missing);
-            } else {
-                lookup(shape, [&](const std::string& name, const std::vector<std::string>& args) { events.emit(name, args); });
-            }
-        } else {
-            events.stop("unknown action " + action);
-        }
-        if (events.stopped()) return;
-    }
+    run_shaped_scenario(cm, sc, out, setup_actions(), "lookup", [](Shape& shape, StepEvents& events) {
+        shape.try_emplace("get", "Returns");
+        std::string missing;
+        for (const auto& [_, key] : setup_actions())
+            if (!shape.count(key)) missing += (missing.empty() ? "" : ", ") + key;
+        if (!missing.empty()) return events.stop("lookup before the shape is chosen: " + missing);
+        lookup(shape, [&](const std::string& name, const std::vector<std::string>& args) { events.emit(name, args); });
+    });
 }
 
 }  // namespace

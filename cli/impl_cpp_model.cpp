@@ -33,6 +33,25 @@ std::string const_text(const spec::Machine& m, const std::string& name) {
     return "";
 }
 
+void run_shaped_scenario(const spec::CompiledMachine& cm, const explorer::Scenario& sc,
+                         std::vector<spec::ObservedStep>& out, const std::map<std::string, std::string>& setup,
+                         const std::string& final_action, const std::function<void(Shape&, StepEvents&)>& perform) {
+    const spec::Machine& m = cm.machine();
+    Shape shape;
+    for (uint32_t i : sc) {
+        const spec::Instance& inst = cm.instance(i);
+        spec::ObservedStep& step = out.emplace_back();
+        step.action = inst.action;
+        step.args = inst.args;
+        StepEvents events(m, step);
+        const std::string& action = m.actions[inst.action].name;
+        if (auto it = setup.find(action); it != setup.end()) shape[it->second] = arg_text(cm, i, 0);
+        else if (action == final_action) perform(shape, events);
+        else events.stop("unknown action " + action);
+        if (events.stopped()) return;
+    }
+}
+
 namespace {
 
 class ModelImplementation : public explorer::Implementation {

@@ -4,6 +4,7 @@
 // name, as the Python driver does (drivers/python/stateproof_driver/).
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -39,6 +40,15 @@ std::string const_text(const spec::Machine& m, const std::string& name);
 /// step taken (stopping after a stopped one).
 using ScenarioRunner = std::function<void(const spec::CompiledMachine&, const explorer::Scenario&,
                                           std::vector<spec::ObservedStep>&)>;
+
+/// The lookup machines' scenarios (AttributeLookup, Subscript): setup steps,
+/// each recording one choice of the shape (`setup` maps the action to the
+/// shape's key, the choice is the action's argument), then `final_action`,
+/// which runs the shape through `perform`.
+using Shape = std::map<std::string, std::string>;
+void run_shaped_scenario(const spec::CompiledMachine& cm, const explorer::Scenario& sc,
+                         std::vector<spec::ObservedStep>& out, const std::map<std::string, std::string>& setup,
+                         const std::string& final_action, const std::function<void(Shape&, StepEvents&)>& perform);
 
 /// An Implementation that runs each scenario through `runner`.
 std::unique_ptr<explorer::Implementation> make_model_implementation(const spec::CompiledMachine& cm, std::string name,

@@ -17,7 +17,6 @@ namespace {
 
 using namespace stateproof::model;
 using Emit = std::function<void(const std::string&, const std::vector<std::string>&)>;
-using Shape = std::map<std::string, std::string>;
 
 const ExceptionClass& other_error() {
     static const ExceptionClass c = ExceptionClass::derive("OtherError", exc::Exception());
@@ -148,29 +147,12 @@ std::unique_ptr<explorer::Implementation> make_subscript(const spec::CompiledMac
     Profile profile = profile_of(cm.machine());
     auto run = [profile](const spec::CompiledMachine& c, const explorer::Scenario& sc,
                          std::vector<spec::ObservedStep>& out) {
-        const spec::Machine& m = c.machine();
-        Shape shape;
-        for (uint32_t i : sc) {
-            const spec::Instance& inst = c.instance(i);
-            spec::ObservedStep& step = out.emplace_back();
-            step.action = inst.action;
-            step.args = inst.args;
-            StepEvents events(m, step);
-            const std::string& action = m.actions[inst.action].name;
-            if (auto it = setup_actions().find(action); it != setup_actions().end()) {
-                shape[it->second] = arg_text(c, i, 0);
-            } else if (action == "subscript") {
-                if (!shape.count("target") || !shape.count("key")) {
-                    events.stop("subscript before the target and key are chosen");
-                } else {
-                    subscript(shape, profile,
-                              [&](const std::string& name, const std::vector<std::string>& args) { events.emit(name, args); });
-                }
-            } else {
-                events.stop("unknown action " + action);
-            }
-            if (events.stopped()) return;
-        }
+        run_shaped_scenario(c, sc, out, setup_actions(), "subscript", [profile](Shape& shape, StepEvents& events) {
+            if (!shape.count("target") || !shape.count("key"))
+                return events.stop("subscript before the target and key are chosen");
+            subscript(shape, profile,
+                      [&](const std::string& name, const std::vector<std::string>& args) { events.emit(name, args); });
+        });
     };
     return make_model_implementation(cm, "stateproof model/ (C++ object model)", run);
 }

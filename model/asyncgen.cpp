@@ -322,25 +322,28 @@ struct AwaitableState {
     // ---------------------------------------------------------------- ATHROW
     const char* running_msg() const { return kind == Awaitable::Kind::Aclose ? msg::aclose_running : msg::athrow_running; }
 
-    // After async_gen_athrow_send ran the frame.
-    Outcome athrow_send_finish(FrameResult r, bool first) {
+    // After async_gen_athrow_send or (from 3.12.4) _throw ran the frame. For
+    // athrow(), `ends` says whether a finished run closes the awaitable.
+    Outcome athrow_finish(FrameResult r, bool ends, bool closing) {
         if (r.already_executing && reference()) return refuse_reentrant(std::move(r));
         if (kind == Awaitable::Kind::Athrow) {
             g().unwrap(r);
-            // The first send goes through check_error, which closes the
-            // awaitable; a later one returns the unwrapped result as is, so
-            // the awaitable stays ITER after it finished (D8). REPAIR (D8,
-            // I4, I7): in the reference a finished awaitable is dead.
-            if (r.kind != FrameResult::Kind::Plain && (first || reference())) {
+            if (r.kind != FrameResult::Kind::Plain && ends) {
                 g().running = false;
                 st = Awaitable::State::Closed;
             }
-            return unwrapped_out(std::move(r), false);
+            return unwrapped_out(std::move(r), closing);
         }
-        if (r.kind == FrameResult::Kind::Wrapped) return yield_close(false);
-        if (r.kind == FrameResult::Kind::Plain) return out_passed(std::move(r.value), false);
-        return aclose_check_error(std::move(*r.error), false);
+        if (r.kind == FrameResult::Kind::Wrapped) return yield_close(closing);
+        if (r.kind == FrameResult::Kind::Plain) return out_passed(std::move(r.value), closing);
+        return aclose_check_error(std::move(*r.error), closing);
     }
+
+    // After async_gen_athrow_send ran the frame. The first send goes through
+    // check_error, which closes the awaitable; a later one returns the
+    // unwrapped result as is, so the awaitable stays ITER after it finished
+    // (D8). REPAIR (D8, I4, I7): in the reference a finished awaitable is dead.
+    Outcome athrow_send_finish(FrameResult r, bool first) { return athrow_finish(std::move(r), first || reference(), false); }
 
     // async_gen_athrow_send
     Outcome athrow_send(Value v) {
@@ -407,19 +410,7 @@ struct AwaitableState {
             // CPython does not set ag_closed on this path.
             if (reference() && kind == Awaitable::Kind::Aclose) g().closed = true;
         }
-        FrameResult r = g().throw_(this, std::move(e));
-        if (r.already_executing && reference()) return refuse_reentrant(std::move(r));
-        if (kind == Awaitable::Kind::Athrow) {
-            g().unwrap(r);
-            if (r.kind != FrameResult::Kind::Plain) {
-                g().running = false;
-                st = Awaitable::State::Closed;
-            }
-            return unwrapped_out(std::move(r), closing);
-        }
-        if (r.kind == FrameResult::Kind::Wrapped) return yield_close(closing);
-        if (r.kind == FrameResult::Kind::Plain) return out_passed(std::move(r.value), closing);
-        return aclose_check_error(std::move(*r.error), closing);
+        return athrow_finish(g().throw_(this, std::move(e)), true, closing);
     }
 
     // async_gen_asend_close / async_gen_athrow_close
