@@ -5,6 +5,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "explorer/check.h"
 #include "explorer/replay.h"
 #include "solver/solver.h"
@@ -108,7 +110,13 @@ TEST_CASE("the query and the replayer agree on every mutation of the counterexam
         Machine m = load_spec(source_path(c.spec), c.consts);
         CompiledMachine cm(m);
         size_t conforming = 0, diverging = 0;
-        for (const Trace& t : counterexamples(cm)) {
+        // The asyncgen counterexamples are long and each query unrolls the
+        // whole spec: the three shortest keep the test quick and still cover
+        // every kind of step (client calls, awaitable steps, body reactions).
+        std::vector<Trace> traces = counterexamples(cm);
+        std::sort(traces.begin(), traces.end(), [](const Trace& a, const Trace& b) { return a.length() < b.length(); });
+        if (c.spec == "spec/asyncgen.sm" && traces.size() > 3) traces.resize(3);
+        for (const Trace& t : traces) {
             for (const auto& steps : mutations(cm, observed(t))) {
                 auto e = replay(cm, steps);
                 auto q = solver::query_trace(cm, steps);
