@@ -19,7 +19,7 @@ row() {  # row LABEL ARGS...
   local label=$1; shift
   local out
   out=$($sp conform "$@" --json 2>/dev/null || true)
-  echo "$out" | head -1 | python3 -c "
+  echo "$out" | python3 -c "
 import json, sys
 j = json.loads(sys.stdin.read())
 s = j['seconds']
