@@ -31,19 +31,12 @@ bool is_exit(const PyException& e) {
     return e.matches(exc::StopAsyncIteration()) || e.matches(exc::GeneratorExit());
 }
 
-std::string text(const Value& v) {
-    if (std::holds_alternative<None>(v)) return "None";
-    if (auto* i = std::get_if<int64_t>(&v)) return std::to_string(*i);
-    if (auto* s = std::get_if<std::string>(&v)) return "'" + *s + "'";
-    return "<object>";
-}
-
 std::string text(const PyException& e) { return e.what(); }
 
 std::string text(const Outcome& o) {
     switch (o.kind) {
-    case Outcome::Kind::Stop: return "StopIteration(" + text(o.value) + ")";
-    case Outcome::Kind::Passed: return "passed " + text(o.value);
+    case Outcome::Kind::Stop: return "StopIteration(" + repr(o.value) + ")";
+    case Outcome::Kind::Passed: return "passed " + repr(o.value);
     case Outcome::Kind::Raised: return text(*o.error);
     default: return "None";
     }
@@ -522,7 +515,7 @@ AsyncGen::~AsyncGen() {
 
 Awaitable AsyncGen::make(Awaitable::Kind k, Value v, std::optional<PyException> e) {
     static const char* names[] = {"__anext__", "asend", "athrow", "aclose"};
-    std::string arg = !s_->trace ? std::string() : e ? text(*e) : k == Awaitable::Kind::Asend ? text(v) : std::string();
+    std::string arg = !s_->trace ? std::string() : e ? text(*e) : k == Awaitable::Kind::Asend ? repr(v) : std::string();
     // async_gen_init_hooks: once, before the awaitable is made; a raising
     // firstiter makes this call raise.
     if (!s_->hooks_inited) {
@@ -561,7 +554,7 @@ AsyncGenTrace* AsyncGen::trace() const { return s_->trace; }
 
 Outcome Awaitable::send(Value v) {
     AwaitableState& a = *s_;
-    std::string arg = a.g().trace ? text(v) : std::string();
+    std::string arg = a.g().trace ? repr(v) : std::string();
     Outcome o = a.is_asend() ? a.asend_send(std::move(v)) : a.athrow_send(std::move(v));
     if (a.g().trace) a.g().record(AsyncGenEvent::Kind::Step, "send", int64_t(a.id), arg, text(o));
     return o;

@@ -209,6 +209,17 @@ bool is(const Value& a, const Value& b) {
     return a == b;  // None, small ints and interned strings compare by value
 }
 
+std::string repr(const Value& v) {
+    if (std::holds_alternative<None>(v)) return "None";
+    if (auto* i = std::get_if<int64_t>(&v)) return std::to_string(*i);
+    if (auto* s = std::get_if<std::string>(&v)) {
+        // Python quotes with ' unless the text holds a ' and no ".
+        bool dq = s->find('\'') != std::string::npos && s->find('"') == std::string::npos;
+        return dq ? "\"" + *s + "\"" : "'" + *s + "'";
+    }
+    return "<object>";
+}
+
 bool is_none(const Value& v) { return std::holds_alternative<None>(v); }
 
 // ---------------------------------------------------------------- classes

@@ -113,6 +113,8 @@ TypeRef as_type(const Value& v);
 /// `a is b`.
 bool is(const Value& a, const Value& b);
 bool is_none(const Value& v);
+/// repr() of a None, int or str ("None", "1", "'x'"); other values print as <object>.
+std::string repr(const Value& v);
 /// The value as a Value (a class is a value too).
 inline Value value_of(const TypeRef& t) { return ObjectRef(t); }
 

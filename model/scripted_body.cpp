@@ -4,13 +4,6 @@ namespace stateproof::model {
 
 namespace {
 
-std::string text(const Value& v) {
-    if (std::holds_alternative<None>(v)) return "None";
-    if (auto* i = std::get_if<int64_t>(&v)) return std::to_string(*i);
-    if (auto* s = std::get_if<std::string>(&v)) return "'" + *s + "'";
-    return "<object>";
-}
-
 const char* reaction_name(Reaction::Kind k) {
     static const char* names[] = {"yield", "await", "return", "raise", "propagate"};
     return names[int(k)];
@@ -23,13 +16,13 @@ AsyncGenBody scripted_body(Script script, AsyncGenTrace* trace) {
     for (;;) {
         if (trace) {
             if (in.thrown) trace->add({AsyncGenEvent::Kind::ThrownIn, "", -1, in.thrown->what(), ""});
-            else trace->add({AsyncGenEvent::Kind::Resumed, "", -1, text(in.value), ""});
+            else trace->add({AsyncGenEvent::Kind::Resumed, "", -1, repr(in.value), ""});
         }
         std::optional<Reaction> r = script(in);
         if (!r) throw EndOfScript{};
         if (trace)
             trace->add({AsyncGenEvent::Kind::Reaction, reaction_name(r->kind), -1,
-                        r->kind == Reaction::Kind::Raise ? r->error->what() : text(r->value), ""});
+                        r->kind == Reaction::Kind::Raise ? r->error->what() : repr(r->value), ""});
         switch (r->kind) {
         case Reaction::Kind::Yield:
         case Reaction::Kind::Await:

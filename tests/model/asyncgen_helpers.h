@@ -35,16 +35,7 @@ inline Value I(int64_t i) { return Value{i}; }
 inline Value Str(std::string s) { return Value{std::move(s)}; }
 inline Value NoneV() { return Value{None{}}; }
 
-/// Python's repr of an int, a str or None.
-inline std::string repr(const Value& v) {
-    if (std::holds_alternative<None>(v)) return "None";
-    if (auto* i = std::get_if<int64_t>(&v)) return std::to_string(*i);
-    if (auto* s = std::get_if<std::string>(&v)) {
-        bool single = s->find('\'') != std::string::npos && s->find('"') == std::string::npos;
-        return single ? "\"" + *s + "\"" : "'" + *s + "'";
-    }
-    return "<object>";
-}
+using stateproof::model::repr;  // Python's repr of an int, a str or None
 
 /// What the prelude's r() prints for the same call: "StopIteration(1)",
 /// "passed 'a'", "RuntimeError('...')". close() returning None is "closed None"
