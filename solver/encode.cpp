@@ -91,10 +91,25 @@ struct Sym {
         case Op::Load: return read(e);
         case Op::Not: return !value(e.args[0]);
         case Op::Neg: return -value(e.args[0]);
-        case Op::And: return value(e.args[0]) && value(e.args[1]);
-        case Op::Or: return value(e.args[0]) || value(e.args[1]);
-        case Op::Implies: return z3::implies(value(e.args[0]), value(e.args[1]));
-        case Op::Ite: return z3::ite(value(e.args[0]), value(e.args[1]), value(e.args[2]));
+        // The evaluator short-circuits `and`, `or`, `=>` and `if`: an operand
+        // it does not reach cannot fail, so its run-time errors count only on
+        // the path that reaches it.
+        case Op::And: {
+            z3::expr a = value(e.args[0]);
+            return a && under(a, e.args[1]);
+        }
+        case Op::Or: {
+            z3::expr a = value(e.args[0]);
+            return a || under(!a, e.args[1]);
+        }
+        case Op::Implies: {
+            z3::expr a = value(e.args[0]);
+            return z3::implies(a, under(a, e.args[1]));
+        }
+        case Op::Ite: {
+            z3::expr cond = value(e.args[0]);
+            return z3::ite(cond, under(cond, e.args[1]), under(!cond, e.args[2]));
+        }
         case Op::Eq: return value(e.args[0]) == value(e.args[1]);
         case Op::Ne: return value(e.args[0]) != value(e.args[1]);
         case Op::Lt: return value(e.args[0]) < value(e.args[1]);
@@ -115,6 +130,15 @@ struct Sym {
         return c.bool_val(false);
     }
 
+    // The value of `id`, evaluated only where `cond` holds (for fail_if).
+    z3::expr under(const z3::expr& cond, ExprId id) {
+        z3::expr saved = path;
+        path = path && cond;
+        z3::expr v = value(id);
+        path = saved;
+        return v;
+    }
+
     z3::expr fired(const Expr& e) {
         const auto& cm = enc->compiled();
         z3::expr act = enc->act(k);
@@ -133,7 +157,13 @@ struct Sym {
 };
 
 // Runs statements, updating `cur` (the current value of every scalar).
+// Every read in the block goes to `cur`, so a statement sees the assignments
+// before it in its own block and in the enclosing ones, as in the evaluator.
+// (An `if` branch runs on a copy of `cur`; before this was set per block, a
+// branch read the state from before the `if` and missed its own writes.)
 void exec(Sym& s, const std::vector<Stmt>& body, std::vector<z3::expr>& cur, std::vector<BodyEffect::Emit>& emits) {
+    const std::vector<z3::expr>* outer = s.pre;
+    s.pre = &cur;
     for (const Stmt& st : body) {
         switch (st.kind) {
         case Stmt::Kind::Assign: {
@@ -176,6 +206,7 @@ void exec(Sym& s, const std::vector<Stmt>& body, std::vector<z3::expr>& cur, std
             break;
         }
     }
+    s.pre = outer;
 }
 
 z3::expr Sym::emitted(const Expr& e) {
@@ -285,7 +316,7 @@ const BodyEffect& Encoder::effect(uint32_t k, size_t a) {
         const Action& action = m_.actions[inst.action];
         Sym sym(ctx_, m_, width_);
         std::vector<z3::expr> cur = state(k);
-        sym.pre = &cur;  // bodies read the values assigned so far
+        sym.pre = &cur;
         sym.args = inst.args;
         sym.locals.resize(action.local_count);
         // The guard's own run-time errors count too (it is evaluated first).
