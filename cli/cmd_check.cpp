@@ -29,6 +29,9 @@ CLI::App* setup_check(CLI::App& app, CheckCommand& o) {
                       "; with --engine all, the explorer's diameter + 1)");
     c->add_flag("--bounded", o.bounded,
                 "kind: accept 'holds up to depth K' as an answer (exit 0) when induction does not close");
+    c->add_flag("--no-cross-check", o.no_cross_check,
+                "kind: do not re-check the answer with the explorer (by default it does so on spaces of up to " +
+                    std::to_string(kCrossCheckStates) + " states)");
     c->add_flag("--json", o.json, "Print the result as JSON (counterexamples in ITF)");
     c->add_option("--cex", o.cex_file,
                   "Write the counterexample as ITF JSON to FILE ({property} in FILE is replaced by the property name)")
@@ -105,6 +108,7 @@ int run_check(const CheckCommand& o) {
     req.progress = progress_printer(o.json);
 
     req.bounded_ok = o.bounded;
+    if (o.no_cross_check) req.cross_check_states = 0;
     if (o.engine == "all") return run_check_all(o, m, cm, req);
     CheckResult r = run_engine(o.engine, cm, req);
 

@@ -17,6 +17,7 @@ struct CheckCommand {
     bool no_deadlock = false;
     bool fingerprint = false;
     bool bounded = false;
+    bool no_cross_check = false;
 };
 
 CLI::App* setup_check(CLI::App& app, CheckCommand& o);

@@ -2,12 +2,46 @@
 
 #include "explorer/check.h"
 #include "solver/solver.h"
+#include "spec/diagnostics.h"
 
 namespace stateproof::cli {
 
 const std::vector<std::string>& engine_names() {
     static const std::vector<std::string> names = {"explicit", "bmc", "kind", "all"};
     return names;
+}
+
+// A proof is only as good as the encoding it was made on, so before a
+// k-induction answer is printed the explorer checks the same properties
+// wherever it can enumerate the space: any contradiction (a proof of a
+// property the explorer refutes, a counterexample of another length) is a bug
+// in stateproof, reported with both answers, never a verdict.
+static void cross_check(const spec::CompiledMachine& cm, const EngineRequest& req, spec::CheckResult& r) {
+    explorer::CheckOptions o;
+    o.limits = req.limits;
+    if (!o.limits.max_states || o.limits.max_states > req.cross_check_states) o.limits.max_states = req.cross_check_states;
+    o.deadlock = req.deadlock;
+    o.properties = req.properties;
+    spec::CheckResult e = explorer::check_explicit(cm, o);
+    spec::CrossCheck c;
+    c.states = e.stats.states;
+    c.seconds = e.stats.seconds;
+    if (!e.stats.complete && !e.all_hold() && !e.any_violated()) {
+        c.why_not = "the explorer stopped after " + std::to_string(e.stats.states) + " states (" + e.stats.stopped_by + ")";
+        r.cross_check = c;
+        return;
+    }
+    std::vector<std::string> d = compare_results({r, e});
+    if (!d.empty()) {
+        std::string msg = "k-induction's answer does not survive the explorer's cross-check (a bug in stateproof):";
+        for (const auto& x : d) msg += "\n  " + x;
+        throw spec::InternalError(msg);
+    }
+    // A partial search that refuted every property is not a complete check
+    // of the others; only a complete one confirms the proofs.
+    c.complete = e.stats.complete;
+    if (!c.complete) c.why_not = "the explorer stopped after " + std::to_string(e.stats.states) + " states (" + e.stats.stopped_by + ")";
+    r.cross_check = c;
 }
 
 spec::CheckResult run_engine(const std::string& engine, const spec::CompiledMachine& cm, const EngineRequest& req) {
@@ -28,7 +62,10 @@ spec::CheckResult run_engine(const std::string& engine, const spec::CompiledMach
         o.bounded_ok = req.bounded_ok;
         o.max_seconds = req.limits.max_seconds;
         o.max_memory_mib = req.limits.max_memory_bytes / (1024 * 1024);
-        return engine == "bmc" ? solver::check_bmc(cm, o) : solver::check_kinduction(cm, o);
+        if (engine == "bmc") return solver::check_bmc(cm, o);
+        spec::CheckResult r = solver::check_kinduction(cm, o);
+        if (req.cross_check_states) cross_check(cm, req, r);
+        return r;
     }
     throw spec::UsageError("--engine " + engine + ": unknown engine");
 }
@@ -72,6 +109,8 @@ Comparison run_all_engines(const spec::CompiledMachine& cm, const EngineRequest&
     // Induction that does not close within that bound is not a failure here:
     // the explorer's answer is complete, and the table shows "holds (<= K)".
     bounded.bounded_ok = true;
+    // The explorer's own answer is the cross-check here: compared below.
+    bounded.cross_check_states = 0;
     c.results.push_back(run_engine("bmc", cm, bounded));
     c.results.push_back(run_engine("kind", cm, bounded));
     c.disagreements = compare_results(c.results);

@@ -53,9 +53,16 @@ json check_json(const Machine& m, const CheckResult& r) {
         }
         props.push_back(j);
     }
-    return {{"spec", m.source->name}, {"machine", m.name},       {"consts", consts_json(m)},
-            {"engine", r.engine},     {"stats", stats_json(r.stats)}, {"properties", props},
-            {"exit_code", exit_code_of(r)}};
+    json j = {{"spec", m.source->name}, {"machine", m.name},       {"consts", consts_json(m)},
+              {"engine", r.engine},     {"stats", stats_json(r.stats)}, {"properties", props},
+              {"exit_code", exit_code_of(r)}};
+    if (r.cross_check) {
+        j["cross_check"] = {{"complete", r.cross_check->complete},
+                            {"states", r.cross_check->states},
+                            {"seconds", r.cross_check->seconds}};
+        if (!r.cross_check->complete) j["cross_check"]["why_not"] = r.cross_check->why_not;
+    }
+    return j;
 }
 
 json explore_json(const Machine& m, const CompiledMachine& cm, const explorer::ExploreResult& r) {

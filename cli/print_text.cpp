@@ -119,6 +119,13 @@ std::string format_check(const Machine& m, const CheckResult& r, const TraceStyl
         out << "depth " << st.depth << ", " << format_seconds(st.seconds);
     }
     if (!st.complete && !st.stopped_by.empty()) out << " (stopped: " << st.stopped_by << ")";
+    if (r.cross_check) {
+        if (r.cross_check->complete)
+            out << "\ncross-checked: the explorer agrees on all " << r.cross_check->states << " reachable states ("
+                << format_seconds(r.cross_check->seconds) << ")";
+        else
+            out << "\nnot cross-checked: " << r.cross_check->why_not << "; the proofs rest on the encoding alone";
+    }
     out << "\n\n";
     size_t name_w = 0;
     for (const auto& p : r.properties) name_w = std::max(name_w, p.name.size());

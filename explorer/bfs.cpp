@@ -91,8 +91,14 @@ class Search {
     }
 
     void initial_states() {
+        doing_ = Doing::Init;
         ev_.for_each_initial([&](const int32_t* values) {
             if (stopped_) return;
+            // The init constraints of the next candidate run after this.
+            struct Restore {
+                Doing& d;
+                ~Restore() { d = Doing::Init; }
+            } restore{doing_};
             cm_.layout().pack(values, cur_.data());
             auto [id, fresh] = insert(cur_.data(), hash_state(cur_.data(), words_), kNoParent);
             if (!fresh) return;
@@ -334,7 +340,7 @@ class Search {
 
     // Where evaluation is, for the message if the spec fails at run time: a
     // few stores per step instead of a try/catch around every call.
-    enum class Doing { Guard, Body, Transition, Invariant };
+    enum class Doing { Init, Guard, Body, Transition, Invariant };
     static constexpr uint32_t kNoInstance = UINT32_MAX;
     void at(StateId id, uint32_t instance, Doing doing) {
         at_id_ = id;
@@ -344,6 +350,13 @@ class Search {
 
     // An EvalError as a SpecError with the action, the state and the path.
     SpecError located(const EvalError& e) {
+        if (doing_ == Doing::Init) {
+            // An init constraint failed on a candidate initial state: there
+            // is no stored state and no path yet, only the candidate.
+            return SpecError(m_.source, e.loc, e.message,
+                             "  while evaluating an init constraint on this candidate initial state:\n" +
+                                 cm_.describe_state(ev_.pre(), "    "));
+        }
         std::vector<int32_t> values(m_.scalars.size());
         std::vector<uint64_t> packed;
         if constexpr (std::is_same_v<Store, ExactStore>) {
@@ -358,6 +371,7 @@ class Search {
         case Doing::Body: detail = "  while firing " + cm_.describe(at_instance_); break;
         case Doing::Transition: detail = "  while checking a transition property after " + cm_.describe(at_instance_); break;
         case Doing::Invariant: detail = "  while evaluating a state predicate"; break;
+        case Doing::Init: break;
         }
         detail += " in this state:\n" + cm_.describe_state(values.data(), "    ") + "  reached by: init";
         Trace t = path_to(at_id_, std::nullopt);

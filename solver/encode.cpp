@@ -270,6 +270,7 @@ Encoder::StepCache& Encoder::step(uint32_t k) {
     StepCache& c = steps_[k];
     if (c.guards.empty()) {
         c.guards.resize(active_.size());
+        c.guard_errors.resize(active_.size());
         c.effects.resize(active_.size());
     }
     return c;
@@ -296,6 +297,23 @@ z3::expr Encoder::init() {
     return all;
 }
 
+z3::expr Encoder::init_error() {
+    const auto& s = state(0);
+    z3::expr fixed = domains(0);
+    for (uint32_t i = 0; i < m_.scalars.size(); ++i)
+        if (m_.scalars[i].init) fixed = fixed && s[i] == num(*m_.scalars[i].init);
+    z3::expr any = ctx_.bool_val(false);
+    z3::expr before = ctx_.bool_val(true);
+    for (ExprId e : m_.init_constraints) {
+        Sym sym(ctx_, m_, width_);
+        sym.pre = &s;
+        z3::expr holds = sym.value(e);
+        any = any || (before && sym.error);
+        before = before && holds;
+    }
+    return fixed && any;
+}
+
 z3::expr Encoder::guard(uint32_t k, size_t a) {
     StepCache& c = step(k);
     if (!c.guards[a]) {
@@ -305,8 +323,14 @@ z3::expr Encoder::guard(uint32_t k, size_t a) {
         // A guard that fails at run time (an index out of bounds) is an error
         // of its own, reported by error(); here it just does not hold.
         c.guards[a] = sym.value(m_.actions[cm_.instance(active_[a]).action].guard);
+        c.guard_errors[a] = sym.error;
     }
     return *c.guards[a];
+}
+
+z3::expr Encoder::guard_error(uint32_t k, size_t a) {
+    guard(k, a);
+    return *step(k).guard_errors[a];
 }
 
 const BodyEffect& Encoder::effect(uint32_t k, size_t a) {
@@ -362,11 +386,7 @@ z3::expr Encoder::error(uint32_t k) {
             const BodyEffect& eff = effect(k, i);
             if (eff.error.is_false()) continue;
             // The guard's own failure makes it an error even where it would not hold.
-            Sym sym(ctx_, m_, width_);
-            sym.pre = &state(k);
-            sym.args = cm_.instance(active_[i]).args;
-            z3::expr g = sym.value(m_.actions[cm_.instance(active_[i]).action].guard);
-            any = any || ((g || sym.error) && eff.error);
+            any = any || ((guard(k, i) || guard_error(k, i)) && eff.error);
         }
         c.error = any.simplify();
     }
@@ -382,7 +402,11 @@ z3::expr Encoder::deadlock(uint32_t k) {
         if (m_.final_pred != kNoExpr) {
             Sym sym(ctx_, m_, width_);
             sym.pre = &state(k);
+            // A `final` that fails at run time does not excuse the state: the
+            // counterexample's replay meets the failure and reports it, as
+            // the explorer does.
             final_state = sym.value(m_.final_pred);
+            final_state = final_state && !sym.error;
         }
         c.deadlock = !enabled && !final_state;
     }
@@ -399,7 +423,12 @@ z3::expr Encoder::property(uint32_t p, uint32_t k) {
         sym.enc = this;
         sym.k = k;
     }
-    return sym.value(prop.expr);
+    // Where evaluating the property fails at run time it does not hold: the
+    // state becomes a counterexample, whose replay by the evaluator meets
+    // the failure and reports it as the explorer does. Without this, an
+    // out-of-bounds read in a property gave the solver an arbitrary value.
+    z3::expr v = sym.value(prop.expr);
+    return v && !sym.error;
 }
 
 z3::expr Encoder::distinct(uint32_t j, uint32_t k) {

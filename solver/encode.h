@@ -57,6 +57,11 @@ class Encoder {
     z3::expr domains(uint32_t k);
     /// State 0 is an initial state.
     z3::expr init();
+    /// State 0 sets every variable's initial value and an init constraint
+    /// fails at run time on it (the evaluator runs them in order and stops
+    /// at the first that is false, so constraint j fails only if the ones
+    /// before it hold).
+    z3::expr init_error();
     /// Step k: some instance whose guard holds fires, and state k+1 is its result.
     z3::expr transition(uint32_t k);
     /// Some enabled instance fails at run time in state k (a spec error).
@@ -74,12 +79,15 @@ class Encoder {
     const std::vector<uint32_t>& instances() const { return active_; }
     /// The guard of active instance `a` in state k, and what its body does there.
     z3::expr guard(uint32_t k, size_t a);
+    /// The guard of active instance `a` fails at run time in state k.
+    z3::expr guard_error(uint32_t k, size_t a);
     const BodyEffect& effect(uint32_t k, size_t a);
 
   private:
     struct StepCache {
         std::optional<z3::expr> transition, error, deadlock;
         std::vector<std::optional<z3::expr>> guards;        // per active index
+        std::vector<std::optional<z3::expr>> guard_errors;  // per active index
         std::vector<std::optional<BodyEffect>> effects;     // per active index
     };
     StepCache& step(uint32_t k);

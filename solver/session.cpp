@@ -94,8 +94,64 @@ void Session::refute(Goal& g, uint32_t steps) {
     PropertyResult& r = result.properties[g.result];
     r.verdict = Verdict::Violated;
     r.cex = decode(enc, *model, steps);
+    confirm(g, *r.cex);
     if (g.kind == Goal::Kind::Deadlock)
         r.reason = "a reachable state where no action is enabled and the spec's 'final' does not hold";
+}
+
+void Session::confirm(const Goal& g, const Trace& t) {
+    // decode() replayed the path; here the evaluator also sees the violation
+    // at its end, so no counterexample is printed on the solver's word alone.
+    const CompiledMachine& cm = enc.compiled();
+    const Machine& m = cm.machine();
+    Evaluator ev(cm);
+    const Step& last = t.steps.back();
+    std::string path = "init";
+    for (size_t j = 1; j < t.steps.size(); ++j)
+        path += " -> " + cm.describe(cm.instance_of(t.steps[j].action, t.steps[j].args));
+    auto fails = [&](const EvalError& e, const std::string& doing, const StateValues& state) {
+        return SpecError(m.source, e.loc, e.message,
+                         "  while " + doing + " in this state (found by the " + result.engine + " engine):\n" +
+                             cm.describe_state(state.data(), "    ") + "  reached by: " + path);
+    };
+    bool violated = false;
+    switch (g.kind) {
+    case Goal::Kind::Invariant:
+        ev.load_values(last.state.data());
+        try {
+            violated = !ev.invariant_pre(g.property);
+        } catch (const EvalError& e) {
+            throw fails(e, "evaluating a state predicate", last.state);
+        }
+        break;
+    case Goal::Kind::Transition: {
+        const StateValues& before = t.steps[t.steps.size() - 2].state;
+        ev.load_values(before.data());
+        ev.fire(cm.instance_of(last.action, last.args));
+        try {
+            violated = !ev.transition(g.property);
+        } catch (const EvalError& e) {
+            throw fails(e, "checking a transition property after " + cm.describe(cm.instance_of(last.action, last.args)),
+                        before);
+        }
+        break;
+    }
+    case Goal::Kind::Deadlock: {
+        ev.load_values(last.state.data());
+        bool enabled = false;
+        for (uint32_t i = 0; i < cm.instance_count() && !enabled; ++i) enabled = ev.enabled(i);
+        try {
+            violated = !enabled && !ev.final_pre();
+        } catch (const EvalError& e) {
+            throw fails(e, "evaluating the final predicate", last.state);
+        }
+        break;
+    }
+    case Goal::Kind::Error: return;
+    }
+    if (!violated)
+        throw InternalError("solver counterexample for " + result.properties[g.result].name +
+                            " replays, but the evaluator finds no violation at its end");
 }
 
 void Session::runtime_error(uint32_t k) {
@@ -124,7 +180,25 @@ void Session::runtime_error(uint32_t k) {
     throw InternalError("the solver found a run-time error at depth " + std::to_string(k) + " that the evaluator does not");
 }
 
+void Session::init_error() {
+    // The init constraints fail on some candidate initial state: the
+    // evaluator, enumerating the candidates as the explorer does, meets the
+    // first such failure and reports it the same way.
+    z3::solver s(ctx, "QF_BV");
+    if (check(s, enc.init_error()) != z3::sat) return;
+    Evaluator ev(enc.compiled());
+    try {
+        ev.for_each_initial([](const int32_t*) {});
+    } catch (const EvalError& e) {
+        throw SpecError(enc.machine().source, e.loc, e.message,
+                        "  while evaluating an init constraint on this candidate initial state (found by the " +
+                            result.engine + " engine):\n" + enc.compiled().describe_state(ev.pre(), "    "));
+    }
+    throw InternalError("the solver found a run-time error in an init constraint that the evaluator does not");
+}
+
 void Session::check_state(z3::solver& base, uint32_t k) {
+    if (k == 0) init_error();
     if (check(base, enc.error(k)) == z3::sat) runtime_error(k);
     for (Goal& g : goals) {
         if (!open(g) || g.kind == Goal::Kind::Transition || g.kind == Goal::Kind::Error) continue;

@@ -58,6 +58,8 @@ class Session {
   private:
     void refute(Goal& g, uint32_t steps);
     [[noreturn]] void runtime_error(uint32_t k);
+    void init_error();
+    void confirm(const Goal& g, const spec::Trace& t);
     std::chrono::steady_clock::time_point start_;
     uint64_t queries_ = 0;
 };

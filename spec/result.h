@@ -48,10 +48,21 @@ struct Stats {
     std::optional<double> collision_probability;  ///< fingerprint mode only
 };
 
+/// An independent re-check of a symbolic engine's answer by the explorer.
+struct CrossCheck {
+    bool complete = false;  ///< the explorer enumerated the whole space and agrees
+    uint64_t states = 0;    ///< states it enumerated
+    double seconds = 0;
+    std::string why_not;    ///< when not complete: why (the space is too large)
+};
+
 struct CheckResult {
     std::string engine;  ///< "explicit", "bmc", "kind"
     std::vector<PropertyResult> properties;
     Stats stats;
+    /// k-induction: the explorer's check of the same properties, where the
+    /// space fits (a proof is printed only after it agreed).
+    std::optional<CrossCheck> cross_check;
 
     bool any_violated() const;
     bool all_hold() const;
