@@ -5,7 +5,11 @@
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
+#include <fstream>
+#include <set>
+#include <sstream>
 
+#include "explorer/bfs.h"
 #include "explorer/check.h"
 #include "solver/solver.h"
 #include "support/random_spec.h"
@@ -155,5 +159,84 @@ TEST_CASE("every engine gives the same verdicts on random small specs", "[solver
         CHECK(proved > properties / 10);
         CHECK(with_deadlock > 0);
         CHECK(unsatisfiable_init < (last - first) / 20);
+    }
+}
+
+// Properties that are false by construction: for every event the explorer
+// sees emitted, "never emits it", and for every value a scalar takes in a
+// reachable state, "never has it". Every one is violated, so an encoding that
+// loses an emit or a write (the if-branch bug: GetattrCalled was never
+// emitted in Z3's view of attribute.sm) cannot pass by proving it vacuously.
+TEST_CASE("the engines refute properties that are false by construction", "[solver][agree][vacuity]") {
+    struct Case {
+        std::string spec;
+        ConstOverrides consts;
+        bool values;  // also one invariant per reachable scalar value
+    };
+    std::vector<Case> cases = {
+        {"spec/attribute.sm", {}, true},
+        {"spec/subscript.sm", {{"profile", "cpython311"}}, true},
+        {"docs/peterson.sm", {}, true},
+        {"spec/asyncgen.sm", {{"profile", "reference"}, {"SLOTS", "1"}}, false},
+        {"spec/asyncgen.sm", {{"profile", "cpython313"}, {"SLOTS", "1"}}, false},
+    };
+    for (const auto& c : cases) {
+        std::string what = c.spec;
+        for (const auto& [k, v] : c.consts) what += " " + k + "=" + v;
+        SECTION(what) {
+            Machine base = load_spec(source_path(c.spec), c.consts);
+            CompiledMachine bcm(base);
+            // What the explorer sees: emitted events and scalar values.
+            explorer::SearchOptions so;
+            so.deadlock = false;
+            so.stop_when_decided = false;
+            so.graph = explorer::GraphRequest{1000000, {}};
+            explorer::SearchResult r = explorer::search(bcm, so);
+            REQUIRE(r.graph);
+            REQUIRE(!r.graph->too_large);
+            std::set<uint32_t> events;
+            Evaluator ev(bcm);
+            for (const auto& s : r.graph->nodes)
+                for (uint32_t i = 0; i < bcm.instance_count(); ++i) {
+                    ev.load_values(s.data());
+                    if (!ev.enabled(i)) continue;
+                    ev.fire(i);
+                    for (const auto& e : ev.events()) events.insert(e.event);
+                }
+            std::string extra;
+            for (uint32_t e : events) extra += "transition never_" + base.events[e].name + ": not emits " + base.events[e].name + "\n";
+            if (c.values) {
+                std::set<std::pair<uint32_t, int32_t>> values;
+                for (const auto& s : r.graph->nodes)
+                    for (uint32_t sc = 0; sc < s.size(); ++sc) values.insert({sc, s[sc]});
+                int n = 0;
+                for (const auto& [sc, v] : values) {
+                    const Scalar& x = base.scalars[sc];
+                    const Type& t = base.types[x.type];
+                    std::string value = t.kind == Type::Kind::Enum ? base.enums[t.enum_id].name + "." + base.format_value(x.type, v)
+                                                                   : base.format_value(x.type, v);
+                    extra += "invariant never_value" + std::to_string(n++) + ": " + x.path + " != " + value + "\n";
+                }
+            }
+            std::ifstream in(source_path(c.spec));
+            std::stringstream text;
+            text << in.rdbuf();
+            Machine m = load_spec_text(c.spec, text.str() + "\n" + extra, c.consts);
+            CompiledMachine cm(m);
+            Answers a = all_engines(cm, false);
+            CHECK(disagreements(a) == "");
+            size_t added = 0;
+            for (size_t i = 0; i < a.expl.properties.size(); ++i) {
+                const std::string& name = a.expl.properties[i].name;
+                if (name.rfind("never_", 0) != 0) continue;
+                ++added;
+                INFO(name);
+                CHECK(a.expl.properties[i].verdict == Verdict::Violated);
+                CHECK(a.bmc.properties[i].verdict == Verdict::Violated);
+                CHECK(a.kind.properties[i].verdict == Verdict::Violated);
+            }
+            CHECK(added >= events.size());
+            CHECK(!events.empty());
+        }
     }
 }
