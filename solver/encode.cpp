@@ -286,22 +286,24 @@ z3::expr Encoder::domains(uint32_t k) {
     return all;
 }
 
-z3::expr Encoder::init() {
+z3::expr Encoder::initial_values() {
     const auto& s = state(0);
     z3::expr all = domains(0);
     for (uint32_t i = 0; i < m_.scalars.size(); ++i)
         if (m_.scalars[i].init) all = all && s[i] == num(*m_.scalars[i].init);
+    return all;
+}
+
+z3::expr Encoder::init() {
+    z3::expr all = initial_values();
     Sym sym(ctx_, m_, width_);
-    sym.pre = &s;
+    sym.pre = &state(0);
     for (ExprId e : m_.init_constraints) all = all && sym.value(e);
     return all;
 }
 
 z3::expr Encoder::init_error() {
     const auto& s = state(0);
-    z3::expr fixed = domains(0);
-    for (uint32_t i = 0; i < m_.scalars.size(); ++i)
-        if (m_.scalars[i].init) fixed = fixed && s[i] == num(*m_.scalars[i].init);
     z3::expr any = ctx_.bool_val(false);
     z3::expr before = ctx_.bool_val(true);
     for (ExprId e : m_.init_constraints) {
@@ -311,7 +313,7 @@ z3::expr Encoder::init_error() {
         any = any || (before && sym.error);
         before = before && holds;
     }
-    return fixed && any;
+    return initial_values() && any;
 }
 
 z3::expr Encoder::guard(uint32_t k, size_t a) {

@@ -91,6 +91,8 @@ class Encoder {
         std::vector<std::optional<BodyEffect>> effects;     // per active index
     };
     StepCache& step(uint32_t k);
+    /// State 0 lies in the domains and sets every declared initial value.
+    z3::expr initial_values();
 
     z3::context& ctx_;
     unsigned width_ = 8;
