@@ -267,11 +267,16 @@ class Compiler {
         int32_t reg;    // static register, or base register for dynamic
         int32_t index;  // index register when dynamic
         bool fails;     // an index is constant and out of bounds: emitted Fail
+        // The index terms that are computed at run time. Every other term
+        // folded to a constant (a literal, a parameter, `p + 1`, ...) and is
+        // already part of `reg`: the write set must enumerate exactly these.
+        std::vector<uint32_t> dynamic_terms = {};
     };
     Place place(const Expr& e, uint32_t area) {
         if (e.op == Op::Var) return {false, int32_t(area + e.value), 0, false};
         int64_t const_off = 0;
         int32_t dyn = -1;
+        std::vector<uint32_t> dynamic_terms;
         for (size_t k = 0; k < e.args.size(); ++k) {
             const IndexTerm& t = e.index[k];
             Opnd i = value(e.args[k]);
@@ -284,6 +289,7 @@ class Compiler {
                 const_off += off * t.stride;
                 continue;
             }
+            dynamic_terms.push_back(uint32_t(k));
             int32_t r = temp();
             emit(Opc::IdxCheck, r, i.v, t.lo, error(ErrKind::Index, e.loc, t.lo, t.lo + int32_t(t.count) - 1),
                  int32_t(t.count));
@@ -296,7 +302,7 @@ class Compiler {
         }
         int32_t base = int32_t(area + e.value + const_off);
         if (dyn < 0) return {false, base, 0, false};
-        return {true, base, dyn, false};
+        return {true, base, dyn, false, std::move(dynamic_terms)};
     }
 
     Opnd value(ExprId id) {
@@ -480,10 +486,10 @@ class Compiler {
             writes->insert(uint32_t(p.reg - S_));
             return;
         }
-        // Every scalar the dynamic part can reach, from the static base.
+        // Every scalar the dynamic terms can reach, from the static base
+        // (which already holds the folded terms' offsets).
         std::vector<uint64_t> offs{0};
-        for (size_t k = 0; k < target.args.size(); ++k) {
-            if (m_.expr(target.args[k]).op == Op::Const || m_.expr(target.args[k]).op == Op::Param) continue;
+        for (uint32_t k : p.dynamic_terms) {
             std::vector<uint64_t> next;
             for (uint64_t o : offs)
                 for (uint32_t i = 0; i < target.index[k].count; ++i) next.push_back(o + uint64_t(i) * target.index[k].stride);

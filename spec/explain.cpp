@@ -111,10 +111,13 @@ void reads(const Machine& m, ExprId id, const int32_t* pre, std::span<const int3
         bool ok = true;
         for (size_t k = 0; k < e.args.size(); ++k) {
             auto v = evaluate(m, e.args[k], pre, args);
-            if (!v) { ok = false; break; }
-            s += int64_t(*v - e.index[k].lo) * e.index[k].stride;
+            int64_t off = v ? int64_t(*v) - e.index[k].lo : -1;
+            // Each index within its own dimension: an out-of-bounds inner
+            // index must not name a neighbouring element.
+            if (off < 0 || off >= e.index[k].count) { ok = false; break; }
+            s += off * e.index[k].stride;
         }
-        if (ok && s >= 0 && uint64_t(s) < m.scalars.size()) out.insert(uint32_t(s));
+        if (ok) out.insert(uint32_t(s));
     }
     for (ExprId a : e.args)
         if (a != kNoExpr) reads(m, a, pre, args, out);

@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <set>
+
 #include "spec/eval.h"
 #include "support/spec_fixtures.h"
 
@@ -185,4 +187,58 @@ TEST_CASE("the packed fast path and the value path agree on every guard", "[spec
         f.ev->fire(chosen);
         s.assign(f.ev->post(), f.ev->post() + f.m.scalars.size());
     }
+}
+
+// The packed successor is built from the body's write set (pack_post), the
+// unpacked one from every register: both must be the same state. Before the
+// fix an index folded per instance (`p + 1`) next to a run-time one was
+// counted twice, so the write set ran past the array into other variables
+// (../shared/repro/soundness2/nested_index_*.sm).
+TEST_CASE("nested arrays written through folded and run-time indices change only their element", "[spec][eval]") {
+    const char* text = GENERATE(
+        R"(machine M
+        var c0 : bool = false
+        var c1 : bool = false
+        var x : 0..1 = 0
+        var m : array[2] of array[2] of bool = false
+        action w(p: 0..0) { m[p + 1][x] := true; x := 1 - x })",
+        R"(machine M
+        var c : array[10] of bool = false
+        var x : 0..1 = 0
+        var m : array[0..2] of array[0..1] of 0..3 = 0
+        action f(p: 0..1) when m[p + 1][x] == 0 { m[p + 1][x] := 2; x := 1 - x })",
+        R"(machine M
+        var x : 0..2 = 0
+        var m : array[3] of array[2] of array[3] of 0..5 = 0
+        var b : array[3] of bool = false
+        action f(p: 0..1, q: 0..1) { m[2 - p][x % 2][(x + q) % 3] := 5; b[x] := true; x := (x + 1) % 3 })");
+    INFO(text);
+    Machine m = spec_from_text(text);
+    CompiledMachine cm(m);
+    Evaluator ev(cm);
+    const StateLayout& L = cm.layout();
+    const size_t S = m.scalars.size();
+    std::vector<StateValues> frontier;
+    ev.for_each_initial([&](const int32_t* v) { frontier.emplace_back(v, v + S); });
+    std::set<StateValues> seen(frontier.begin(), frontier.end());
+    std::vector<uint64_t> pre(L.words()), by_writes(L.words()), by_pack(L.words());
+    size_t fired = 0;
+    while (!frontier.empty()) {
+        StateValues s = frontier.back();
+        frontier.pop_back();
+        L.pack(s.data(), pre.data());
+        for (uint32_t i = 0; i < cm.instance_count(); ++i) {
+            ev.load_values(s.data());
+            if (!ev.enabled(i)) continue;
+            ev.fire(i);
+            ++fired;
+            ev.pack_post(pre.data(), by_writes.data());
+            L.pack(ev.post(), by_pack.data());
+            INFO(cm.describe(i) << " from " << cm.describe_state(s.data()));
+            REQUIRE(by_writes == by_pack);
+            StateValues next(ev.post(), ev.post() + S);
+            if (seen.insert(next).second) frontier.push_back(next);
+        }
+    }
+    CHECK(fired > 0);
 }
