@@ -25,11 +25,12 @@ struct Fixture {
 };
 
 // bool_index*.sm are the reproducers of the issue (shared/repro/soundness2);
-// the enum ones cover enum and nested indices, records, lets, expressions
-// and transition properties.
+// the enum ones cover enum and nested indices, records, lets, expressions,
+// event arguments and transition properties.
 const std::vector<Fixture> kFixtures = {
     {"bool_index.sm", 0},        {"bool_index_param.sm", 1}, {"bool_index_let.sm", 1},
     {"bool_index_record.sm", 1}, {"enum_index.sm", 0},       {"enum_index_violated.sm", 1},
+    {"enum_bool_events.sm", 1},
 };
 
 std::string show(const PropertyResult& r) {

@@ -460,7 +460,7 @@ invariant y_stays_0: y == 0
 // in test_bool_enum_index.cpp, the step relation here.
 TEST_CASE("the one-step encoding equals the evaluator on arrays indexed by bool and by enums", "[solver][encode][index]") {
     for (const char* file : {"bool_index.sm", "bool_index_param.sm", "bool_index_let.sm", "bool_index_record.sm",
-                             "enum_index.sm", "enum_index_violated.sm"}) {
+                             "enum_index.sm", "enum_index_violated.sm", "enum_bool_events.sm"}) {
         SECTION(file) {
             Machine m = load_spec(source_path(std::string("tests/fixtures/soundness/") + file));
             CompiledMachine cm(m);

@@ -175,7 +175,7 @@ TEST_CASE("the trace query stops at its time limit with an unknown answer", "[so
 TEST_CASE("the query and the replayer agree on arrays indexed by bool and by enums", "[solver][trace][index]") {
     size_t conforming = 0, diverging = 0;
     for (const char* file : {"bool_index.sm", "bool_index_param.sm", "bool_index_let.sm", "bool_index_record.sm",
-                             "enum_index.sm", "enum_index_violated.sm"}) {
+                             "enum_index.sm", "enum_index_violated.sm", "enum_bool_events.sm"}) {
         Machine m = load_spec(source_path(std::string("tests/fixtures/soundness/") + file));
         CompiledMachine cm(m);
         std::vector<ObservedStep> w = walk(cm, 8);
