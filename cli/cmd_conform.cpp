@@ -7,8 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "cli/driver_process.h"
-#include "cli/impl_cpp.h"
+#include "drivers/process.h"
+#include "drivers/cpp/implementation.h"
 #include "cli/output_file.h"
 #include "cli/print_text.h"
 #include "explorer/conform.h"
@@ -178,8 +178,8 @@ int run_conform(const ConformCommand& o) {
     };
 
     std::unique_ptr<explorer::Implementation> impl;
-    if (!o.driver.empty()) impl = std::make_unique<DriverProcess>(o.driver, cm, o.timeout);
-    else impl = make_cpp_implementation(cm);
+    if (!o.driver.empty()) impl = std::make_unique<drivers::DriverProcess>(o.driver, cm, o.timeout);
+    else impl = drivers::cpp::make_implementation(cm);
     explorer::ConformResult r = explorer::conform(cm, *impl, co);
 
     if (!o.junit.empty()) write_file_atomically(o.junit, junit_xml(cm, o, r));

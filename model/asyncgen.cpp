@@ -1,26 +1,14 @@
 #include "model/asyncgen.h"
 
+#include "model/asyncgen_messages.h"
+
 #include <utility>
 
 namespace stateproof::model {
 
 namespace {
 
-// CPython's own messages (Objects/genobject.c), as Python shows them.
-namespace msg {
-constexpr const char* agen_just_started = "can't send non-None value to a just-started async generator";
-constexpr const char* coro_just_started = "can't send non-None value to a just-started coroutine";
-constexpr const char* already_executing = "async generator already executing";
-constexpr const char* anext_running = "anext(): asynchronous generator is already running";
-constexpr const char* athrow_running = "athrow(): asynchronous generator is already running";
-constexpr const char* aclose_running = "aclose(): asynchronous generator is already running";
-constexpr const char* reuse_asend = "cannot reuse already awaited __anext__()/asend()";
-constexpr const char* reuse_athrow = "cannot reuse already awaited aclose()/athrow()";
-constexpr const char* ignored_exit = "async generator ignored GeneratorExit";
-constexpr const char* coro_ignored_exit = "coroutine ignored GeneratorExit";
-constexpr const char* raised_stop = "async generator raised StopIteration";
-constexpr const char* raised_stop_async = "async generator raised StopAsyncIteration";
-}  // namespace msg
+namespace msg = asyncgen_msg;
 
 thread_local AsyncGenHooks t_hooks;
 thread_local std::function<void(const PyException&)> t_unraisable;

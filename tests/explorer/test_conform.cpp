@@ -9,7 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "cli/impl_cpp.h"
+#include "drivers/cpp/implementation.h"
 #include "explorer/conform.h"
 #include "spec/check.h"
 #include "support/spec_fixtures.h"
@@ -214,7 +214,7 @@ TEST_CASE("the C++ model of one CPython era diverges from the spec of another", 
     Machine m311 = load_spec(testing::source_path("spec/subscript.sm"), {{"profile", "cpython311"}});
     Machine m39 = load_spec(testing::source_path("spec/subscript.sm"), {{"profile", "cpython39"}});
     CompiledMachine cm311(m311), cm39(m39);
-    auto impl = cli::make_cpp_implementation(cm311);
+    auto impl = drivers::cpp::make_implementation(cm311);
     ConformOptions o;
     ConformResult r = conform(cm39, *impl, o);
     REQUIRE(r.divergences.size() == 2);
@@ -239,7 +239,7 @@ TEST_CASE("the C++ async generators conform to spec/asyncgen.sm in every mode an
             consts["SLOTS"] = "1";
             Machine m = load_spec(testing::source_path("spec/asyncgen.sm"), consts);
             CompiledMachine cm(m);
-            auto impl = cli::make_cpp_implementation(cm);
+            auto impl = drivers::cpp::make_implementation(cm);
             ConformResult r = conform(cm, *impl, ConformOptions{});
             INFO(profile << " " << (extra.empty() ? "" : extra.begin()->first + "=" + extra.begin()->second));
             for (const auto& d : r.divergences) INFO(d.signature);
@@ -254,7 +254,7 @@ TEST_CASE("the C++ async generators in CPython 3.11 mode break the reference lif
     Machine m311 = load_spec(testing::source_path("spec/asyncgen.sm"), {{"profile", "cpython311"}, {"SLOTS", "1"}});
     Machine mref = load_spec(testing::source_path("spec/asyncgen.sm"), {{"profile", "reference"}, {"SLOTS", "1"}});
     CompiledMachine cm311(m311), cmref(mref);
-    auto impl = cli::make_cpp_implementation(cm311);  // the mode comes from the machine it is made for
+    auto impl = drivers::cpp::make_implementation(cm311);  // the mode comes from the machine it is made for
     ConformResult r = conform(cmref, *impl, ConformOptions{});
     std::string all;
     for (const auto& d : r.divergences) all += d.signature + "\n";

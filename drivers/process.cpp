@@ -1,4 +1,4 @@
-#include "cli/driver_process.h"
+#include "drivers/process.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -14,7 +14,7 @@
 
 #include "spec/diagnostics.h"
 
-namespace stateproof::cli {
+namespace stateproof::drivers {
 
 using namespace stateproof::spec;
 using nlohmann::json;
@@ -251,4 +251,4 @@ void DriverProcess::run(const std::vector<explorer::Scenario>& batch, std::vecto
     fcntl(in_, F_SETFL, fcntl(in_, F_GETFL) & ~O_NONBLOCK);
 }
 
-}  // namespace stateproof::cli
+}  // namespace stateproof::drivers

@@ -7,11 +7,11 @@
 
 #include <map>
 
-#include "cli/impl_cpp_model.h"
+#include "drivers/cpp/adapter.h"
 #include "model/subscript.h"
 #include "spec/diagnostics.h"
 
-namespace stateproof::cli::impl_cpp {
+namespace stateproof::drivers::cpp {
 
 namespace {
 
@@ -157,4 +157,4 @@ std::unique_ptr<explorer::Implementation> make_subscript(const spec::CompiledMac
     return make_model_implementation(cm, "stateproof model/ (C++ object model)", run);
 }
 
-}  // namespace stateproof::cli::impl_cpp
+}  // namespace stateproof::drivers::cpp

@@ -1,5 +1,5 @@
 #pragma once
-// What the machine adapters of `conform --impl cpp` share (impl_cpp_*.cpp):
+// What the machine adapters of `conform --impl cpp` share (drivers/cpp/*.cpp):
 // they run a scenario on model/ and report, per step, the spec's events by
 // name, as the Python driver does (drivers/python/stateproof_driver/).
 
@@ -11,7 +11,7 @@
 
 #include "explorer/conform.h"
 
-namespace stateproof::cli::impl_cpp {
+namespace stateproof::drivers::cpp {
 
 /// The events one step observed, built from the spec's names.
 class StepEvents {
@@ -59,4 +59,4 @@ std::unique_ptr<explorer::Implementation> make_attribute_lookup(const spec::Comp
 std::unique_ptr<explorer::Implementation> make_subscript(const spec::CompiledMachine& cm);
 std::unique_ptr<explorer::Implementation> make_asyncgen(const spec::CompiledMachine& cm);
 
-}  // namespace stateproof::cli::impl_cpp
+}  // namespace stateproof::drivers::cpp

@@ -8,7 +8,7 @@
 
 #include "explorer/conform.h"
 
-namespace stateproof::cli {
+namespace stateproof::drivers {
 
 class DriverProcess : public explorer::Implementation {
   public:
@@ -43,4 +43,4 @@ class DriverProcess : public explorer::Implementation {
     std::string consts_json_;
 };
 
-}  // namespace stateproof::cli
+}  // namespace stateproof::drivers

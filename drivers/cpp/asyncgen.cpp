@@ -10,12 +10,13 @@
 #include <map>
 #include <optional>
 
-#include "cli/impl_cpp_model.h"
+#include "drivers/cpp/adapter.h"
 #include "model/asyncgen.h"
+#include "model/asyncgen_messages.h"
 #include "model/scripted_body.h"
 #include "spec/diagnostics.h"
 
-namespace stateproof::cli::impl_cpp {
+namespace stateproof::drivers::cpp {
 
 namespace {
 
@@ -28,18 +29,18 @@ constexpr const char* kTag = "stateproof";
 // The model's own errors, by class and message, as the spec's Msg enum.
 const std::map<std::pair<std::string, std::string>, std::string>& messages() {
     static const std::map<std::pair<std::string, std::string>, std::string> m = {
-        {{"TypeError", "can't send non-None value to a just-started async generator"}, "AgenJustStarted"},
-        {{"RuntimeError", "can't send non-None value to a just-started coroutine"}, "CoroJustStarted"},
-        {{"ValueError", "async generator already executing"}, "AlreadyExecuting"},
-        {{"RuntimeError", "anext(): asynchronous generator is already running"}, "AnextRunning"},
-        {{"RuntimeError", "athrow(): asynchronous generator is already running"}, "AthrowRunning"},
-        {{"RuntimeError", "aclose(): asynchronous generator is already running"}, "AcloseRunning"},
-        {{"RuntimeError", "cannot reuse already awaited __anext__()/asend()"}, "ReuseAsend"},
-        {{"RuntimeError", "cannot reuse already awaited aclose()/athrow()"}, "ReuseAthrow"},
-        {{"RuntimeError", "async generator ignored GeneratorExit"}, "IgnoredGeneratorExit"},
-        {{"RuntimeError", "coroutine ignored GeneratorExit"}, "CoroIgnoredGeneratorExit"},
-        {{"RuntimeError", "async generator raised StopIteration"}, "RaisedStopIteration"},
-        {{"RuntimeError", "async generator raised StopAsyncIteration"}, "RaisedStopAsyncIteration"},
+        {{"TypeError", asyncgen_msg::agen_just_started}, "AgenJustStarted"},
+        {{"RuntimeError", asyncgen_msg::coro_just_started}, "CoroJustStarted"},
+        {{"ValueError", asyncgen_msg::already_executing}, "AlreadyExecuting"},
+        {{"RuntimeError", asyncgen_msg::anext_running}, "AnextRunning"},
+        {{"RuntimeError", asyncgen_msg::athrow_running}, "AthrowRunning"},
+        {{"RuntimeError", asyncgen_msg::aclose_running}, "AcloseRunning"},
+        {{"RuntimeError", asyncgen_msg::reuse_asend}, "ReuseAsend"},
+        {{"RuntimeError", asyncgen_msg::reuse_athrow}, "ReuseAthrow"},
+        {{"RuntimeError", asyncgen_msg::ignored_exit}, "IgnoredGeneratorExit"},
+        {{"RuntimeError", asyncgen_msg::coro_ignored_exit}, "CoroIgnoredGeneratorExit"},
+        {{"RuntimeError", asyncgen_msg::raised_stop}, "RaisedStopIteration"},
+        {{"RuntimeError", asyncgen_msg::raised_stop_async}, "RaisedStopAsyncIteration"},
     };
     return m;
 }
@@ -305,4 +306,4 @@ std::unique_ptr<explorer::Implementation> make_asyncgen(const spec::CompiledMach
     return make_model_implementation(cm, "stateproof model/ (C++ async generators, " + profile + " mode)", run);
 }
 
-}  // namespace stateproof::cli::impl_cpp
+}  // namespace stateproof::drivers::cpp

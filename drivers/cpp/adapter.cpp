@@ -1,6 +1,6 @@
-#include "cli/impl_cpp_model.h"
+#include "drivers/cpp/adapter.h"
 
-namespace stateproof::cli::impl_cpp {
+namespace stateproof::drivers::cpp {
 
 void StepEvents::emit(const std::string& name, const std::vector<std::string>& args) {
     if (stopped()) return;
@@ -78,4 +78,4 @@ std::unique_ptr<explorer::Implementation> make_model_implementation(const spec::
     return std::make_unique<ModelImplementation>(cm, std::move(name), std::move(runner));
 }
 
-}  // namespace stateproof::cli::impl_cpp
+}  // namespace stateproof::drivers::cpp

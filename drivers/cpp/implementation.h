@@ -6,10 +6,10 @@
 
 #include "explorer/conform.h"
 
-namespace stateproof::cli {
+namespace stateproof::drivers::cpp {
 
 /// The in-process implementation for the spec's machine. Throws UsageError
 /// if model/ has no implementation of that machine.
-std::unique_ptr<explorer::Implementation> make_cpp_implementation(const spec::CompiledMachine& cm);
+std::unique_ptr<explorer::Implementation> make_implementation(const spec::CompiledMachine& cm);
 
-}  // namespace stateproof::cli
+}  // namespace stateproof::drivers::cpp

@@ -5,10 +5,10 @@
 
 #include <map>
 
-#include "cli/impl_cpp_model.h"
+#include "drivers/cpp/adapter.h"
 #include "model/attribute.h"
 
-namespace stateproof::cli::impl_cpp {
+namespace stateproof::drivers::cpp {
 
 namespace {
 
@@ -152,4 +152,4 @@ std::unique_ptr<explorer::Implementation> make_attribute_lookup(const spec::Comp
     return make_model_implementation(cm, "stateproof model/ (C++ object model)", run_scenario);
 }
 
-}  // namespace stateproof::cli::impl_cpp
+}  // namespace stateproof::drivers::cpp
