@@ -13,7 +13,8 @@
 #   - durations: "12 ms", "1.50 s" (text), "seconds": N (JSON), time="N" (JUnit)
 #   - memory:    "memory: N MiB" (explore text), "memory_bytes": N (JSON)
 #   - progress lines on stderr ("progress: ..." and {"progress": ...}), which
-#     appear only when a run takes more than a second
+#     are printed once a second; only conform's last one ("progress: N of N
+#     scenarios"), which it always prints, is kept
 #   - the scratch directory and the binary's path, should either be printed
 set -euo pipefail
 
@@ -45,10 +46,12 @@ normalise() {
     -e 's/("seconds": ?)[-+.eE0-9]+/\1"<time>"/g' \
     -e 's/("memory_bytes": ?)[0-9]+/\1"<memory>"/g' \
     -e 's/ time="[^"]*"/ time="<time>"/g' \
-    -e '/^progress: /d' \
-    -e '/^\{"progress":/d' \
     -e "s#$work/run/##g" \
-    -e "s#$sp#stateproof#g"
+    -e "s#$sp#stateproof#g" \
+    -e '/^progress: ([0-9]+) of \1 scenarios$/b' \
+    -e '/^\{"progress":\{"of":([0-9]+),"scenarios":\1\}\}$/b' \
+    -e '/^progress: /d' \
+    -e '/^\{"progress":/d'
 }
 
 # Appends FILE, normalised, to the case's golden text; marks a missing final newline.
