@@ -816,7 +816,7 @@ class Checker {
             Val v = elab(*e.args[i], c, f.param_types[i]);
             require_compatible(v.type, f.param_types[i], e.args[i]->loc,
                                "argument '" + f.decl->params[i].name + "'");
-            args.push_back(std::move(v));
+            args.push_back(fit(std::move(v), f.param_types[i], e.args[i]->loc, f.decl->params[i].name));
         }
         enter_inline(f.decl, e.loc);
         ScopeMark mark(scopes_);
@@ -832,8 +832,7 @@ class Checker {
             for (auto& s : r.scalars) s = prime(s, e.loc);
         inline_stack_.pop_back();
         require_compatible(r.type, f.result, f.decl->value->loc, "the result of '" + e.name + "'");
-        if (ty(f.result).is_scalar() && !is_int(f.result)) r.type = f.result;
-        return r;
+        return fit(std::move(r), f.result, e.loc, e.name + "()");
     }
 
     Val elab_fires_emits(const ast::Expr& e, Ctx& c) {
@@ -888,6 +887,44 @@ class Checker {
         const Type& t = ty(target);
         if (cval(s) < t.lo || cval(s) > t.hi)
             value_error(loc, "value " + std::to_string(cval(s)) + " is out of range " + m_.type_name(target));
+    }
+
+    // A value passed where a type is declared (a fun or proc parameter, a
+    // fun's result, an event argument) must lie in it, as an assignment's
+    // value must: a constant is checked here, an integer whose interval is
+    // wider than the declared range is wrapped in an InRange that every
+    // engine checks when it is evaluated. `name` says what in the error.
+    Val fit(Val v, TypeId declared, SourceLoc loc, const std::string& name) {
+        std::vector<TypeId> types;
+        flat_types(declared, types);
+        for (size_t i = 0; i < v.scalars.size() && i < types.size(); ++i) {
+            const Type& t = ty(types[i]);
+            const Expr& x = ex(v.scalars[i]);
+            if (!is_int(types[i]) || !is_int(x.type)) continue;
+            if (is_const(v.scalars[i])) {
+                if (x.value < t.lo || x.value > t.hi)
+                    value_error(loc, "value " + std::to_string(x.value) + " is out of range " +
+                                         m_.type_name(types[i]) + " for '" + name + "'");
+                continue;
+            }
+            if (ty(x.type).lo >= t.lo && ty(x.type).hi <= t.hi) continue;
+            m_.range_names.push_back(name);
+            Expr r{Op::InRange, false, types[i], int32_t(m_.range_names.size() - 1), {v.scalars[i]}, {}, loc};
+            v.scalars[i] = add(r);
+        }
+        if (ty(declared).is_scalar()) v.type = is_int(declared) ? ex(v.scalars[0]).type : declared;
+        return v;
+    }
+    // The scalar types a value of type `t` flattens to, in order.
+    void flat_types(TypeId t, std::vector<TypeId>& out) const {
+        const Type& x = ty(t);
+        if (x.is_scalar()) {
+            out.push_back(t);
+        } else if (x.kind == Type::Kind::Array) {
+            for (uint32_t k = 0; k < ty(x.index).domain_size(); ++k) flat_types(x.elem, out);
+        } else {
+            for (const auto& f : x.fields) flat_types(f.type, out);
+        }
     }
 
     // ------------------------------------------------------------------ statements
@@ -1014,7 +1051,7 @@ class Checker {
             for (size_t i = 0; i < s.args.size(); ++i) {
                 Val v = elab(*s.args[i], c, def.params[i].type);
                 require_compatible(v.type, def.params[i].type, s.args[i]->loc, "argument '" + def.params[i].name + "'");
-                check_value_fits(v, def.params[i].type, s.args[i]->loc);
+                v = fit(std::move(v), def.params[i].type, s.args[i]->loc, s.name + "(" + def.params[i].name + ")");
                 st.args.push_back(v.scalars[0]);
             }
             out.push_back(std::move(st));
@@ -1065,7 +1102,7 @@ class Checker {
             for (size_t i = 0; i < s.args.size(); ++i) {
                 Val v = elab(*s.args[i], c, p.param_types[i]);
                 require_compatible(v.type, p.param_types[i], s.args[i]->loc, "argument '" + p.decl->params[i].name + "'");
-                check_value_fits(v, p.param_types[i], s.args[i]->loc);
+                v = fit(std::move(v), p.param_types[i], s.args[i]->loc, p.decl->params[i].name);
                 // Arguments are passed by value, evaluated at the call.
                 v = bind_locals(v, c, out, s.args[i]->loc);
                 v.type = p.param_types[i];
