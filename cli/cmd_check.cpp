@@ -51,40 +51,8 @@ CLI::App* setup_check(CLI::App& app, CheckCommand& o) {
 // in stateproof, reported with both answers (exit 2).
 static int run_check_all(const CheckCommand& o, const Machine& m, const CompiledMachine& cm, const EngineRequest& req) {
     Comparison c = run_all_engines(cm, req);
-    if (o.json) {
-        nlohmann::json j = {{"spec", m.source->name}, {"engines", nlohmann::json::array()}, {"disagreements", c.disagreements}};
-        for (const auto& r : c.results) j["engines"].push_back(check_json(m, r));
-        std::cout << j.dump(2) << "\n";
-    } else {
-        std::cout << "machine " << m.name << " (" << m.source->name << ")";
-        std::string consts = format_consts(m);
-        if (!consts.empty()) std::cout << ", " << consts;
-        std::cout << "\n";
-        for (const auto& r : c.results)
-            std::cout << "  " << r.engine << std::string(10 - r.engine.size(), ' ') << format_seconds(r.stats.seconds)
-                      << (r.engine == "explicit" ? ", " + std::to_string(r.stats.states) + " states, diameter " + std::to_string(r.stats.depth)
-                                                 : ", depth " + std::to_string(r.stats.depth))
-                      << "\n";
-        std::cout << "\n";
-        size_t w = 8;
-        for (const auto& p : c.results[0].properties) w = std::max(w, p.name.size());
-        std::cout << "  property" << std::string(w - 8 + 2, ' ');
-        for (const auto& r : c.results) std::cout << r.engine << std::string(22 - r.engine.size(), ' ');
-        std::cout << "\n";
-        for (size_t i = 0; i < c.results[0].properties.size(); ++i) {
-            const std::string& name = c.results[0].properties[i].name;
-            std::cout << "  " << name << std::string(w - name.size() + 2, ' ');
-            for (const auto& r : c.results) {
-                const auto& p = r.properties[i];
-                std::string cell = p.verdict == Verdict::Violated ? "VIOLATED (" + std::to_string(p.cex->length()) + ")"
-                                   : p.verdict == Verdict::Unknown ? "unknown"
-                                   : p.reason.rfind("proved by k-induction at k = ", 0) == 0 ? "proved (k=" + p.reason.substr(29) + ")"
-                                   : p.bound ? "holds (<= " + std::to_string(*p.bound) + ")" : "holds";
-                std::cout << cell << std::string(cell.size() < 22 ? 22 - cell.size() : 1, ' ');
-            }
-            std::cout << "\n";
-        }
-    }
+    if (o.json) std::cout << comparison_json(m, c.results, c.disagreements).dump(2) << "\n";
+    else std::cout << format_comparison(m, c.results);
     if (!c.disagreements.empty()) {
         std::string msg = "the engines disagree (a bug in stateproof):";
         for (const auto& d : c.disagreements) msg += "\n  " + d;

@@ -93,4 +93,11 @@ json explore_json(const Machine& m, const CompiledMachine& cm, const explorer::E
     return j;
 }
 
+json comparison_json(const Machine& m, const std::vector<CheckResult>& results,
+                     const std::vector<std::string>& disagreements) {
+    json j = {{"spec", m.source->name}, {"engines", json::array()}, {"disagreements", disagreements}};
+    for (const auto& r : results) j["engines"].push_back(check_json(m, r));
+    return j;
+}
+
 }  // namespace stateproof::cli

@@ -16,6 +16,10 @@ nlohmann::json check_json(const spec::Machine& m, const spec::CheckResult& r);
 /// "deadlocks", "complete", "coverage": [...], ...}.
 nlohmann::json explore_json(const spec::Machine& m, const spec::CompiledMachine& cm, const explorer::ExploreResult& r);
 
+/// `--engine all`: {"spec", "engines": [check_json...], "disagreements": [...]}.
+nlohmann::json comparison_json(const spec::Machine& m, const std::vector<spec::CheckResult>& results,
+                               const std::vector<std::string>& disagreements);
+
 nlohmann::json stats_json(const spec::Stats& s);
 nlohmann::json consts_json(const spec::Machine& m);
 

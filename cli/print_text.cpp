@@ -205,4 +205,37 @@ std::string format_explore(const Machine& m, const CompiledMachine& cm, const ex
     return out.str();
 }
 
+std::string format_comparison(const Machine& m, const std::vector<CheckResult>& results) {
+    std::ostringstream out;
+    out << "machine " << m.name << " (" << m.source->name << ")";
+    std::string consts = format_consts(m);
+    if (!consts.empty()) out << ", " << consts;
+    out << "\n";
+    for (const auto& r : results)
+        out << "  " << r.engine << std::string(10 - r.engine.size(), ' ') << format_seconds(r.stats.seconds)
+            << (r.engine == "explicit" ? ", " + std::to_string(r.stats.states) + " states, diameter " + std::to_string(r.stats.depth)
+                                       : ", depth " + std::to_string(r.stats.depth))
+            << "\n";
+    out << "\n";
+    size_t w = 8;
+    for (const auto& p : results[0].properties) w = std::max(w, p.name.size());
+    out << "  property" << std::string(w - 8 + 2, ' ');
+    for (const auto& r : results) out << r.engine << std::string(22 - r.engine.size(), ' ');
+    out << "\n";
+    for (size_t i = 0; i < results[0].properties.size(); ++i) {
+        const std::string& name = results[0].properties[i].name;
+        out << "  " << name << std::string(w - name.size() + 2, ' ');
+        for (const auto& r : results) {
+            const auto& p = r.properties[i];
+            std::string cell = p.verdict == Verdict::Violated ? "VIOLATED (" + std::to_string(p.cex->length()) + ")"
+                               : p.verdict == Verdict::Unknown ? "unknown"
+                               : p.proved_at_k ? "proved (k=" + std::to_string(*p.proved_at_k) + ")"
+                               : p.bound ? "holds (<= " + std::to_string(*p.bound) + ")" : "holds";
+            out << cell << std::string(cell.size() < 22 ? 22 - cell.size() : 1, ' ');
+        }
+        out << "\n";
+    }
+    return out.str();
+}
+
 }  // namespace stateproof::cli

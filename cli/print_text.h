@@ -2,6 +2,7 @@
 // Results and traces for people. Identical whatever engine produced them.
 
 #include <string>
+#include <vector>
 
 #include "explorer/explore.h"
 #include "spec/result.h"
@@ -26,6 +27,10 @@ std::string format_check(const spec::Machine& m, const spec::CheckResult& r, con
 /// An explore report: counts, diameter, deadlocks, coverage.
 std::string format_explore(const spec::Machine& m, const spec::CompiledMachine& cm,
                            const explorer::ExploreResult& r, const TraceStyle& style);
+
+/// `--engine all`: each engine's time and reach, then one row per property
+/// with every engine's verdict (`VIOLATED (6)`, `proved (k=2)`, `holds (<= 19)`).
+std::string format_comparison(const spec::Machine& m, const std::vector<spec::CheckResult>& results);
 
 /// `1.2 s`, `35 ms`.
 std::string format_seconds(double s);

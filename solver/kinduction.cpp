@@ -91,6 +91,7 @@ spec::CheckResult check_kinduction(const CompiledMachine& cm, const SolverOption
         PropertyResult& p = r.properties[g.result];
         if (g.proved) {
             p.verdict = Verdict::Holds;
+            p.proved_at_k = proved_at[gi];
             p.reason = "proved by k-induction at k = " + std::to_string(proved_at[gi]);
         } else if (o.bounded_ok && !ses.stopped) {
             p.verdict = Verdict::Holds;

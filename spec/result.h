@@ -28,6 +28,8 @@ struct PropertyResult {
     /// Holds only up to this many steps (a bounded engine's answer): any
     /// counterexample is longer.
     std::optional<uint32_t> bound;
+    /// Holds for every depth: k-induction closed at this k.
+    std::optional<uint32_t> proved_at_k;
 };
 
 struct Limits {

@@ -86,6 +86,8 @@ TEST_CASE("k-induction proves Peterson's mutual exclusion, and refutes the buggy
     const auto& mx = named(r, "mutual_exclusion");
     CHECK(mx.verdict == Verdict::Holds);
     CHECK(mx.reason.rfind("proved by k-induction at k = ", 0) == 0);
+    REQUIRE(mx.proved_at_k);
+    CHECK(mx.reason == "proved by k-induction at k = " + std::to_string(*mx.proved_at_k));
     CHECK_FALSE(mx.bound);
 
     Machine bad = load_spec(source_path("docs/peterson.sm"), {{"BUGGY", "true"}});
