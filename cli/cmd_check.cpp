@@ -24,9 +24,12 @@ CLI::App* setup_check(CLI::App& app, CheckCommand& o) {
     std::string engines;
     for (const auto& e : engine_names()) engines += (engines.empty() ? "" : "|") + e;
     c->add_option("--engine", o.engine, "Engine: " + engines)->capture_default_str()->check(CLI::IsMember(engine_names()));
-    c->add_option("--depth", o.depth,
-                  "Bound for bmc and kind (default " + std::to_string(kDefaultDepth) +
-                      "; with --engine all, the explorer's diameter + 1)");
+    // Through a function, so that an explicit --depth 0 (the initial states
+    // only) is told apart from no --depth; as a plain 0 it meant the default.
+    c->add_option_function<uint32_t>(
+         "--depth", [&o](const uint32_t& d) { o.depth = d; },
+         "Bound for bmc and kind (default " + std::to_string(kDefaultDepth) +
+             "; 0 checks the initial states only; with --engine all, the explorer's diameter + 1)");
     c->add_flag("--bounded", o.bounded,
                 "kind: accept 'holds up to depth K' as an answer (exit 0) when induction does not close");
     c->add_flag("--no-cross-check", o.no_cross_check,
@@ -104,7 +107,7 @@ int run_check(const CheckCommand& o) {
     explorer::select_properties(m, o.invariants, req.properties, req.deadlock);
     req.limits = o.limits.limits();
     req.fingerprint = o.fingerprint;
-    if (o.depth) req.depth = o.depth;
+    req.depth = o.depth;
     req.progress = progress_printer(o.json);
 
     req.bounded_ok = o.bounded;

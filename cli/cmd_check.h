@@ -1,6 +1,8 @@
 #pragma once
 #include <CLI/CLI.hpp>
 
+#include <optional>
+
 #include "cli/options.h"
 
 namespace stateproof::cli {
@@ -10,7 +12,7 @@ struct CheckCommand {
     LimitOptions limits;
     std::vector<std::string> invariants;
     std::string engine = "explicit";
-    uint32_t depth = 0;
+    std::optional<uint32_t> depth;  ///< unset: the engine's default; 0 checks the initial states only
     bool json = false;
     std::string cex_file;
     bool full_states = false;

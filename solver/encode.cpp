@@ -56,7 +56,11 @@ struct Sym {
         std::vector<std::pair<int64_t, z3::expr>> offs{{0, c.bool_val(true)}};
         for (size_t k2 = 0; k2 < e.args.size(); ++k2) {
             const IndexTerm& t = e.index[k2];
-            z3::expr idx = value(e.args[k2]);
+            // The index as its position code, like every other integer term:
+            // a bool index is a Z3 boolean here, and comparing it with the
+            // bounds below would mix sorts (z3++ asserts). Enum indices are
+            // already their ordinals; false=0, true=1 as in the evaluator.
+            z3::expr idx = as_int(value(e.args[k2]));
             fail_if(idx < num(t.lo) || idx >= num(t.lo + int64_t(t.count)));
             std::vector<std::pair<int64_t, z3::expr>> next;
             for (const auto& [o, w] : offs)

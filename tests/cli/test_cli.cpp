@@ -160,6 +160,28 @@ TEST_CASE("check --engine kind exits 3 when induction does not close, 0 with --b
     CHECK(p.out.find("proved by k-induction at k = ") != std::string::npos);
 }
 
+// --depth 0 used to mean "no --depth" (the default, 20): it now checks the
+// initial states only, as the option's help says.
+TEST_CASE("check --depth 0 checks the initial states only", "[cli][solver]") {
+    // never_last fails after 4 steps, below_k holds: nothing fails at depth 0.
+    auto b = run_stateproof({"check", source_path("tests/fixtures/counter_mod.sm"), "--engine", "bmc", "--depth", "0"});
+    CHECK(b.exit_code == 0);
+    CHECK(b.out.find("depth 0,") != std::string::npos);
+    CHECK(b.out.find("no violation up to depth 0 (bounded)") != std::string::npos);
+    CHECK(b.out.find("depth 20") == std::string::npos);
+    // Four steps find never_last.
+    auto b4 = run_stateproof({"check", source_path("tests/fixtures/counter_mod.sm"), "--engine", "bmc", "--depth", "4"});
+    CHECK(b4.exit_code == 1);
+    // k-induction proves nothing at k = 0.
+    auto k = run_stateproof({"check", source_path("tests/fixtures/counter_mod.sm"), "--engine", "kind", "--depth", "0"});
+    CHECK(k.exit_code == 3);
+    CHECK(k.out.find("holds up to depth 0, not proved") != std::string::npos);
+    // A violation in an initial state is found at depth 0.
+    auto i = run_stateproof({"check", source_path("tests/fixtures/counter_mod.sm"), "--engine", "bmc", "--depth", "0",
+                             "--const", "K=1"});
+    CHECK(i.exit_code == 1);
+}
+
 TEST_CASE("a solver time limit exits 3 with the reason, never a hang", "[cli][solver]") {
     auto r = run_stateproof({"check", source_path("spec/asyncgen.sm"), "--engine", "bmc", "--depth", "40", "--max-seconds", "0.2"});
     CHECK(r.exit_code == 3);
