@@ -130,6 +130,12 @@ struct Sym {
         }
         case Op::Fired: return fired(e);
         case Op::Emitted: return emitted(e);
+        case Op::InRange: {
+            z3::expr v = value(e.args[0]);
+            const Type& t = m.types[e.type];
+            fail_if(v < num(t.lo) || v > num(t.hi));
+            return v;
+        }
         }
         return c.bool_val(false);
     }

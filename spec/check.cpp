@@ -79,6 +79,29 @@ class Checker {
         throw SpecError(file_, loc, msg);
     }
 
+    // Code the evaluator never runs: the arm of an `if` whose condition folds
+    // to a constant, the right operand of a short-circuited `and`/`or`/`=>`,
+    // a quantifier body after the result is settled. It is type-checked and
+    // dropped, and a *value* error in it (a constant index out of bounds, a
+    // division by zero, a constant out of range) is not an error: with the
+    // quantifier's or loop's value folded in, that code is not reached.
+    // Code under a condition that is not constant keeps its static checks
+    // and the evaluator's run-time ones.
+    struct DeadCode {
+        explicit DeadCode(int& depth, bool dead) : depth(depth), dead(dead) { depth += dead; }
+        ~DeadCode() { depth -= dead; }
+        DeadCode(const DeadCode&) = delete;
+        DeadCode& operator=(const DeadCode&) = delete;
+        int& depth;
+        bool dead;
+    };
+    bool in_dead_code() const { return dead_ > 0; }
+    // A value error: reported unless the code is dead (the caller then goes
+    // on with a placeholder of the right type, which is dropped).
+    void value_error(SourceLoc loc, const std::string& msg) const {
+        if (!in_dead_code()) fail(loc, msg);
+    }
+
     // ------------------------------------------------------------------ names
     void prescan(const ast::Spec& spec) {
         for (const Decl& d : spec.decls)
@@ -306,12 +329,12 @@ class Checker {
             case Op::Sub: r = x - y; break;
             case Op::Mul: r = x * y; break;
             case Op::Div:
-                if (y == 0) fail(loc, "division by zero");
-                r = x / y;
-                break;
             case Op::Mod:
-                if (y == 0) fail(loc, "division by zero");
-                r = x % y;
+                if (y == 0) {
+                    value_error(loc, "division by zero");
+                    return mk_const(int_type(0, 0, loc), 0, loc);
+                }
+                r = op == Op::Div ? x / y : x % y;
                 break;
             case Op::Eq: return mk_bool(x == y, loc);
             case Op::Ne: return mk_bool(x != y, loc);
@@ -322,7 +345,10 @@ class Checker {
             case Op::Implies: return mk_bool(!x || y, loc);
             default: break;
             }
-            if (r < kIntMin || r > kIntMax) fail(loc, "integer overflow in a constant expression");
+            if (r < kIntMin || r > kIntMax) {
+                value_error(loc, "integer overflow in a constant expression");
+                r = 0;
+            }
             return mk_const(int_type(r, r, loc), r, loc);
         }
         TypeId type = kBoolType;
@@ -361,6 +387,13 @@ class Checker {
         }
         Expr e{op, false, type, 0, {a, b}, {}, loc};
         return add(e);
+    }
+
+    // The left operand `a` decides `a op b` without `b` (the evaluator
+    // short-circuits, so it never evaluates `b`).
+    bool settles(Op op, ExprId a) const {
+        if (!is_const(a)) return false;
+        return op == Op::Or ? cval(a) != 0 : cval(a) == 0;  // and, =>: false; or: true
     }
 
     ExprId mk_ite(ExprId c, ExprId a, ExprId b, SourceLoc loc) {
@@ -495,8 +528,15 @@ class Checker {
         }
         case K::Ite: {
             ExprId cond = elab_bool(*e.args[0], c, "the condition of 'if'");
-            Val a = elab(*e.args[1], c, expected);
-            Val b = elab(*e.args[2], c, expected ? expected : std::optional<TypeId>(a.type));
+            Val a, b;
+            {
+                DeadCode dead(dead_, is_const(cond) && !cval(cond));
+                a = elab(*e.args[1], c, expected);
+            }
+            {
+                DeadCode dead(dead_, is_const(cond) && cval(cond));
+                b = elab(*e.args[2], c, expected ? expected : std::optional<TypeId>(a.type));
+            }
             require_compatible(b.type, a.type, e.args[2]->loc, "the else branch");
             Val r;
             r.type = a.type;
@@ -564,8 +604,10 @@ class Checker {
                                         mk_const(int_type(0, 0, e.loc), 0, e.loc), e.loc);
                     acc = mk_binary(Op::Add, acc, one, e.loc);
                 } else {
+                    Op o = e.number == 0 ? Op::And : Op::Or;
+                    DeadCode dead(dead_, settles(o, acc));
                     ExprId body = elab_bool(*e.args[0], c, "the body of a quantifier");
-                    acc = mk_binary(e.number == 0 ? Op::And : Op::Or, acc, body, e.loc);
+                    acc = mk_binary(o, acc, body, e.loc);
                 }
             }
             return scalar_val(acc);
@@ -640,9 +682,10 @@ class Checker {
     Val elab_binary(const ast::Expr& e, Ctx& c) {
         const std::string& op = e.name;
         if (op == "and" || op == "or" || op == "=>") {
-            ExprId a = elab_bool(*e.args[0], c, "the left side of '" + op + "'");
-            ExprId b = elab_bool(*e.args[1], c, "the right side of '" + op + "'");
             Op o = op == "and" ? Op::And : op == "or" ? Op::Or : Op::Implies;
+            ExprId a = elab_bool(*e.args[0], c, "the left side of '" + op + "'");
+            DeadCode dead(dead_, settles(o, a));
+            ExprId b = elab_bool(*e.args[1], c, "the right side of '" + op + "'");
             return scalar_val(mk_binary(o, a, b, e.loc));
         }
         if (op == "==" || op == "!=") {
@@ -712,9 +755,11 @@ class Checker {
         r.type = at.elem;
         if (is_const(index)) {
             int64_t k = int64_t(cval(index)) - it.lo;
-            if (k < 0 || k >= it.domain_size())
-                fail(loc, "array index " + std::to_string(cval(index)) + " out of bounds " +
-                              std::to_string(it.lo) + ".." + std::to_string(it.hi));
+            if (k < 0 || k >= it.domain_size()) {
+                value_error(loc, "array index " + std::to_string(cval(index)) + " out of bounds " +
+                                     std::to_string(it.lo) + ".." + std::to_string(it.hi));
+                k = 0;
+            }
             r.scalars.assign(base.scalars.begin() + k * es, base.scalars.begin() + (k + 1) * es);
             return r;
         }
@@ -771,7 +816,7 @@ class Checker {
             Val v = elab(*e.args[i], c, f.param_types[i]);
             require_compatible(v.type, f.param_types[i], e.args[i]->loc,
                                "argument '" + f.decl->params[i].name + "'");
-            args.push_back(std::move(v));
+            args.push_back(fit(std::move(v), f.param_types[i], e.args[i]->loc, f.decl->params[i].name));
         }
         enter_inline(f.decl, e.loc);
         ScopeMark mark(scopes_);
@@ -787,8 +832,7 @@ class Checker {
             for (auto& s : r.scalars) s = prime(s, e.loc);
         inline_stack_.pop_back();
         require_compatible(r.type, f.result, f.decl->value->loc, "the result of '" + e.name + "'");
-        if (ty(f.result).is_scalar() && !is_int(f.result)) r.type = f.result;
-        return r;
+        return fit(std::move(r), f.result, e.loc, e.name + "()");
     }
 
     Val elab_fires_emits(const ast::Expr& e, Ctx& c) {
@@ -842,7 +886,45 @@ class Checker {
         if (!is_const(s)) return;
         const Type& t = ty(target);
         if (cval(s) < t.lo || cval(s) > t.hi)
-            fail(loc, "value " + std::to_string(cval(s)) + " is out of range " + m_.type_name(target));
+            value_error(loc, "value " + std::to_string(cval(s)) + " is out of range " + m_.type_name(target));
+    }
+
+    // A value passed where a type is declared (a fun or proc parameter, a
+    // fun's result, an event argument) must lie in it, as an assignment's
+    // value must: a constant is checked here, an integer whose interval is
+    // wider than the declared range is wrapped in an InRange that every
+    // engine checks when it is evaluated. `name` says what in the error.
+    Val fit(Val v, TypeId declared, SourceLoc loc, const std::string& name) {
+        std::vector<TypeId> types;
+        flat_types(declared, types);
+        for (size_t i = 0; i < v.scalars.size() && i < types.size(); ++i) {
+            const Type& t = ty(types[i]);
+            const Expr& x = ex(v.scalars[i]);
+            if (!is_int(types[i]) || !is_int(x.type)) continue;
+            if (is_const(v.scalars[i])) {
+                if (x.value < t.lo || x.value > t.hi)
+                    value_error(loc, "value " + std::to_string(x.value) + " is out of range " +
+                                         m_.type_name(types[i]) + " for '" + name + "'");
+                continue;
+            }
+            if (ty(x.type).lo >= t.lo && ty(x.type).hi <= t.hi) continue;
+            m_.range_names.push_back(name);
+            Expr r{Op::InRange, false, types[i], int32_t(m_.range_names.size() - 1), {v.scalars[i]}, {}, loc};
+            v.scalars[i] = add(r);
+        }
+        if (ty(declared).is_scalar()) v.type = is_int(declared) ? ex(v.scalars[0]).type : declared;
+        return v;
+    }
+    // The scalar types a value of type `t` flattens to, in order.
+    void flat_types(TypeId t, std::vector<TypeId>& out) const {
+        const Type& x = ty(t);
+        if (x.is_scalar()) {
+            out.push_back(t);
+        } else if (x.kind == Type::Kind::Array) {
+            for (uint32_t k = 0; k < ty(x.index).domain_size(); ++k) flat_types(x.elem, out);
+        } else {
+            for (const auto& f : x.fields) flat_types(f.type, out);
+        }
     }
 
     // ------------------------------------------------------------------ statements
@@ -937,7 +1019,7 @@ class Checker {
                 const Type& tt = m_.scalar_type(ex(target.scalars[i]).value);
                 const Expr& ve = ex(val);
                 if (ve.op == Op::Const && (ve.value < tt.lo || ve.value > tt.hi))
-                    fail(s.value->loc, "value " + std::to_string(ve.value) + " is out of range " +
+                    value_error(s.value->loc, "value " + std::to_string(ve.value) + " is out of range " +
                                            m_.type_name(m_.scalars[ex(target.scalars[i]).value].type) +
                                            " for '" + m_.scalars[ex(target.scalars[i]).value].path + "'");
                 Stmt a;
@@ -969,7 +1051,7 @@ class Checker {
             for (size_t i = 0; i < s.args.size(); ++i) {
                 Val v = elab(*s.args[i], c, def.params[i].type);
                 require_compatible(v.type, def.params[i].type, s.args[i]->loc, "argument '" + def.params[i].name + "'");
-                check_value_fits(v, def.params[i].type, s.args[i]->loc);
+                v = fit(std::move(v), def.params[i].type, s.args[i]->loc, s.name + "(" + def.params[i].name + ")");
                 st.args.push_back(v.scalars[0]);
             }
             out.push_back(std::move(st));
@@ -1020,7 +1102,7 @@ class Checker {
             for (size_t i = 0; i < s.args.size(); ++i) {
                 Val v = elab(*s.args[i], c, p.param_types[i]);
                 require_compatible(v.type, p.param_types[i], s.args[i]->loc, "argument '" + p.decl->params[i].name + "'");
-                check_value_fits(v, p.param_types[i], s.args[i]->loc);
+                v = fit(std::move(v), p.param_types[i], s.args[i]->loc, p.decl->params[i].name);
                 // Arguments are passed by value, evaluated at the call.
                 v = bind_locals(v, c, out, s.args[i]->loc);
                 v.type = p.param_types[i];
@@ -1047,8 +1129,14 @@ class Checker {
         }
         ExprId cond = elab_bool(*s.conds[k], c, "an if condition");
         std::vector<Stmt> then_body, else_body;
-        elab_block(s.blocks[k], c, then_body);
-        elab_if(s, k + 1, c, else_body);
+        {
+            DeadCode dead(dead_, is_const(cond) && !cval(cond));
+            elab_block(s.blocks[k], c, then_body);
+        }
+        {
+            DeadCode dead(dead_, is_const(cond) && cval(cond));
+            elab_if(s, k + 1, c, else_body);
+        }
         if (is_const(cond)) {
             auto& taken = cval(cond) ? then_body : else_body;
             for (auto& st : taken) out.push_back(std::move(st));
@@ -1377,6 +1465,7 @@ class Checker {
     std::map<std::pair<int32_t, int32_t>, TypeId> int_types_;
     std::map<uint32_t, TypeId> enum_types_;
     int depth_ = 0;
+    int dead_ = 0;  ///< > 0 while elaborating code the evaluator never runs (DeadCode)
 };
 
 }  // namespace

@@ -375,6 +375,18 @@ class Compiler {
             for (size_t j : jumps) (*code_)[j].b = int32_t(code_->size());
             return R(t);
         }
+        case Op::InRange: {
+            const Type& t = m_.types[e.type];
+            Opnd a = value(e.args[0]);
+            const std::string& name = m_.range_names[e.value];
+            if (a.is_const) {
+                if (a.v < t.lo || a.v > t.hi)
+                    emit(Opc::Fail, 0, 0, 0, error(ErrKind::Range, e.loc, t.lo, t.hi, std::to_string(a.v) + "\x1f" + name));
+                return a;
+            }
+            emit(Opc::Range, a.v, t.lo, t.hi, error(ErrKind::Range, e.loc, t.lo, t.hi, "\x1f" + name));
+            return a;
+        }
         case Op::Emitted: {
             MatchPattern pat{uint32_t(e.value), {}};
             for (ExprId a : e.args) {

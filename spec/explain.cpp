@@ -73,6 +73,7 @@ void print(const Machine& m, ExprId id, std::span<const int32_t> args, int outer
     case Op::Local: out += "local" + std::to_string(e.value); break;
     case Op::Not: out += "not "; print(m, e.args[0], args, p, out); break;
     case Op::Neg: out += "-"; print(m, e.args[0], args, p, out); break;
+    case Op::InRange: print(m, e.args[0], args, outer, out); break;  // the check is not written
     case Op::Ite:
         out += "if ";
         print(m, e.args[0], args, 0, out);
@@ -183,6 +184,12 @@ std::optional<int32_t> evaluate(const Machine& m, ExprId id, const int32_t* pre,
         auto c = sub(0);
         if (!c) return std::nullopt;
         return sub(*c ? 1 : 2);
+    }
+    case Op::InRange: {
+        auto a = sub(0);
+        const Type& t = m.types[e.type];
+        if (!a || *a < t.lo || *a > t.hi) return std::nullopt;  // the evaluator fails here
+        return a;
     }
     default: {
         auto a = sub(0), b = sub(1);

@@ -96,6 +96,9 @@ enum class Op : uint8_t {
               ///< arguments match args (kNoExpr = any)
     Emitted,  ///< transition properties only: the step emitted event `value` with
               ///< arguments matching args (kNoExpr = any)
+    InRange,  ///< args[0], which must lie in the declared scalar type `type`
+              ///< (a fun or proc parameter, a fun's result, an event argument):
+              ///< outside it is a run-time error naming Machine::range_names[value]
 };
 
 /// An index term of a Load: the scalar read is
@@ -188,6 +191,7 @@ struct Machine {
     std::vector<EventDef> events;
     std::vector<Property> properties;
     ExprId final_pred = kNoExpr;  ///< states where no enabled action is not a deadlock
+    std::vector<std::string> range_names;  ///< what an InRange checks, for its error: `v`, `the result of f`
 
     const Expr& expr(ExprId id) const { return exprs[id]; }
     const Type& type(TypeId id) const { return types[id]; }

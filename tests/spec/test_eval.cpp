@@ -7,6 +7,7 @@
 
 using namespace stateproof;
 using namespace stateproof::spec;
+using stateproof::testing::spec_error;
 using stateproof::testing::spec_from_text;
 
 namespace {
@@ -132,6 +133,48 @@ TEST_CASE("run-time errors carry the location and the offending value", "[spec][
           "4: division by zero");
     CHECK(error_of("machine M\nvar x : 0..3 = 0\naction r {\n assert x > 0, \"x positive\" }", "r") ==
           "4: x positive");
+}
+
+// A declared type is a promise wherever a value crosses it, as it is for an
+// assignment (../shared/repro/soundness2/declared_ranges.sm): before, a fun
+// or proc parameter, a fun's result and an event argument took any value.
+TEST_CASE("values outside a declared parameter, result or event argument range are run-time errors", "[spec][eval]") {
+    const std::string head = "machine M\nvar x : 0..3 = 2\nvar y : 0..3 = 0\nevent E(v: 0..1)\n"
+                             "fun same(v: 0..1) : 0..1 = v\nfun wide(v: 0..3) : 0..1 = v\nproc put(v: 0..1) { y := v }\n";
+    struct Row {
+        const char* action;
+        const char* error;  // "" when it fires
+        int y = 0;          // y afterwards, when it fires
+    };
+    Row r = GENERATE(values<Row>({
+        {"action a {\n put(x) }", "9: value 2 is out of range 0..1 for 'v'"},
+        {"action a {\n y := same(x) }", "9: value 2 is out of range 0..1 for 'v'"},
+        {"action a {\n y := wide(x) }", "9: value 2 is out of range 0..1 for 'wide()'"},
+        {"action a {\n emit E(x) }", "9: value 2 is out of range 0..1 for 'E(v)'"},
+        // The same calls with values in range go through.
+        {"action a {\n put(x - 1) }", "", 1},
+        {"action a {\n y := same(x - 2) + wide(x - 1) }", "", 1},
+        {"action a {\n emit E(x - 1); y := x % 2 + 1 }", "", 1},
+        // A constant out of range is found when the spec is loaded.
+    }));
+    INFO(r.action);
+    Fixture f(head + r.action);
+    std::string error;
+    try {
+        f.ev->fire(f.inst("a"));
+    } catch (const EvalError& e) {
+        error = std::to_string(e.loc.line) + ": " + e.message;
+    }
+    CHECK(error == r.error);
+    if (error.empty()) CHECK(f.post("y") == r.y);
+}
+
+TEST_CASE("a constant outside a declared parameter or event argument range is found when the spec is loaded", "[spec][eval]") {
+    const std::string head = "machine M\nvar y : 0..3 = 0\nevent E(v: 0..1)\nfun same(v: 0..1) : 0..1 = v\nproc put(v: 0..1) { y := v }\n";
+    CHECK(spec_error(head + "action a { put(2) }").find("value 2 is out of range 0..1 for 'v'") != std::string::npos);
+    CHECK(spec_error(head + "action a { y := same(3) }").find("value 3 is out of range 0..1 for 'v'") != std::string::npos);
+    CHECK(spec_error(head + "action a { emit E(2) }").find("value 2 is out of range 0..1 for 'E(v)'") != std::string::npos);
+    CHECK(spec_error(head + "action a { for j in 0..2 { if j < 2 { emit E(j); put(j) } } }") == "");
 }
 
 TEST_CASE("initial states enumerate free variables under init constraints", "[spec][eval]") {
