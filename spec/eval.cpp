@@ -750,19 +750,25 @@ CompiledMachine::CompiledMachine(const Machine& m) : m_(m), layout_(m) {
 }
 
 void CompiledMachine::build_dispatch() {
-    // Key each instance by its most selective required scalar (largest domain).
+    // Key each instance by its most selective required scalar (largest
+    // domain), among those whose table stays small: the table has an entry
+    // per value of the domain, and `w == 1` on a 30-bit scalar would take
+    // 4 GB (found by the random specs' wide elements).
+    constexpr uint32_t kMaxKeyDomain = 4096;
     std::map<uint32_t, std::vector<std::pair<int32_t, uint32_t>>> by_scalar;  // scalar -> (value, instance)
     for (uint32_t i = 0; i < instances_.size(); ++i) {
         if (instances_[i].never_enabled) continue;
-        const auto& req = compiled_[i].required;
-        if (req.empty()) {
+        std::optional<std::pair<uint32_t, int32_t>> best;
+        for (const auto& r : compiled_[i].required) {
+            uint32_t size = m_.scalar_type(r.first).domain_size();
+            if (size > kMaxKeyDomain) continue;
+            if (!best || size > m_.scalar_type(best->first).domain_size()) best = r;
+        }
+        if (!best) {
             dispatch_.always.push_back(i);
             continue;
         }
-        auto best = req.front();
-        for (const auto& r : req)
-            if (m_.scalar_type(r.first).domain_size() > m_.scalar_type(best.first).domain_size()) best = r;
-        by_scalar[best.first].push_back({best.second, i});
+        by_scalar[best->first].push_back({best->second, i});
     }
     for (auto& [s, list] : by_scalar) {
         const Type& t = m_.scalar_type(s);

@@ -131,7 +131,14 @@ TEST_CASE("every engine gives the same verdicts on random small specs", "[solver
     if (const char* s = std::getenv("STATEPROOF_RANDOM_SEED")) first = last = std::strtoull(s, nullptr, 10);
     size_t violated = 0, proved = 0, properties = 0, with_deadlock = 0, unsatisfiable_init = 0;
     for (uint64_t seed = first; seed <= last; ++seed) {
-        std::string text = testing::random_spec(seed);
+        // The issue 23 shapes (nested arrays, wide elements) are off here
+        // unless STATEPROOF_RANDOM_NESTED=1: with them 300 seeds ran for
+        // more than 14 minutes (BMC and k-induction at the diameter); the
+        // one-step test compares the encoding on them transition by
+        // transition instead.
+        testing::RandomSpecOptions o;
+        o.nested = std::getenv("STATEPROOF_RANDOM_NESTED") != nullptr;
+        std::string text = testing::random_spec(seed, o);
         INFO("seed " << seed << " (STATEPROOF_RANDOM_SEED=" << seed << "):\n" << text);
         Machine m;
         try {
