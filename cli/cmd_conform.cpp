@@ -10,6 +10,7 @@
 #include "drivers/process.h"
 #include "drivers/cpp/implementation.h"
 #include "cli/output_file.h"
+#include "cli/print_junit.h"
 #include "cli/print_text.h"
 #include "explorer/conform.h"
 #include "spec/trace.h"
@@ -41,82 +42,6 @@ CLI::App* setup_conform(CLI::App& app, ConformCommand& o) {
 }
 
 namespace {
-
-std::string events_text(const CompiledMachine& cm, const std::vector<EventValue>& evs) {
-    if (evs.empty()) return "-";
-    std::string s;
-    for (const auto& e : evs) s += (s.empty() ? "" : " ") + cm.describe_event(e);
-    return s;
-}
-
-std::string format_divergence(const CompiledMachine& cm, const explorer::Divergence& d, size_t number) {
-    std::ostringstream out;
-    out << "divergence " << number << (d.in_baseline ? " (in the baseline)" : " (new)") << ", seen in "
-        << d.occurrences << " scenario" << (d.occurrences == 1 ? "" : "s") << ":\n  " << d.signature << "\n";
-    out << "  the shortest scenario (" << d.scenario.size() << " step" << (d.scenario.size() == 1 ? "" : "s") << "):\n";
-    size_t w = 0;
-    for (uint32_t i : d.scenario) w = std::max(w, cm.describe(i).size());
-    for (size_t k = 0; k < d.scenario.size(); ++k) {
-        std::string act = cm.describe(d.scenario[k]);
-        out << "  " << (k + 1 < 10 ? " " : "") << k + 1 << "  " << act << std::string(w - act.size() + 2, ' ');
-        if (k + 1 < d.scenario.size()) {
-            out << events_text(cm, d.observed[k].events) << "\n";
-            continue;
-        }
-        const ObservedStep& last = d.observed.back();
-        out << "<-- first difference\n";
-        std::string pad(w + 8, ' ');
-        out << pad << "implementation: "
-            << (last.stopped.empty() ? events_text(cm, last.events) : "stopped (" + last.stopped + ")") << "\n";
-        if (d.spec_alternatives.empty()) {
-            out << pad << "spec: does not allow this step here\n";
-            for (const auto& g : d.guard_false) out << pad << "  " << g << "\n";
-        } else {
-            for (const auto& alt : d.spec_alternatives) out << pad << "spec:           " << events_text(cm, alt) << "\n";
-        }
-    }
-    return out.str();
-}
-
-std::string xml_escape(const std::string& s) {
-    std::string o;
-    for (char c : s) {
-        switch (c) {
-        case '&': o += "&amp;"; break;
-        case '<': o += "&lt;"; break;
-        case '>': o += "&gt;"; break;
-        case '"': o += "&quot;"; break;
-        default: o += c;
-        }
-    }
-    return o;
-}
-
-std::string junit_xml(const CompiledMachine& cm, const ConformCommand& o, const explorer::ConformResult& r) {
-    const Machine& m = cm.machine();
-    size_t failures = 0, skipped = 0;
-    for (const auto& d : r.divergences) (d.in_baseline ? skipped : failures)++;
-    std::ostringstream x;
-    x << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n";
-    x << "  <testsuite name=\"stateproof conform " << xml_escape(o.spec.path) << "\" tests=\"" << r.divergences.size() + 1
-      << "\" failures=\"" << failures << "\" skipped=\"" << skipped << "\" time=\"" << r.seconds << "\">\n";
-    x << "    <properties><property name=\"implementation\" value=\"" << xml_escape(r.implementation)
-      << "\"/><property name=\"consts\" value=\"" << xml_escape(format_consts(m)) << "\"/></properties>\n";
-    size_t n = 0;
-    for (const auto& d : r.divergences) {
-        x << "    <testcase classname=\"conform." << xml_escape(m.name) << "\" name=\"" << xml_escape(d.signature) << "\">\n";
-        std::string body = format_divergence(cm, d, ++n);
-        if (d.in_baseline)
-            x << "      <skipped message=\"known divergence (in the baseline)\"/>\n";
-        else
-            x << "      <failure message=\"" << xml_escape(d.signature) << "\">" << xml_escape(body) << "</failure>\n";
-        x << "    </testcase>\n";
-    }
-    x << "    <testcase classname=\"conform." << xml_escape(m.name) << "\" name=\"" << r.scenarios
-      << " scenarios, every other step as the spec says\"/>\n";
-    x << "  </testsuite>\n</testsuites>\n";
-    return x.str();
-}
 
 std::set<std::string> read_baseline(const std::string& path) {
     std::ifstream in(path);
@@ -182,7 +107,7 @@ int run_conform(const ConformCommand& o) {
     else impl = drivers::cpp::make_implementation(cm);
     explorer::ConformResult r = explorer::conform(cm, *impl, co);
 
-    if (!o.junit.empty()) write_file_atomically(o.junit, junit_xml(cm, o, r));
+    if (!o.junit.empty()) write_file_atomically(o.junit, junit_xml(cm, o.spec.path, r));
     if (!o.save_traces.empty()) save_traces(cm, o, r);
     if (!o.write_baseline.empty()) {
         json b = {{"spec", o.spec.path}, {"implementation", r.implementation}, {"divergences", json::array()}};

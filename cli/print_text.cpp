@@ -238,4 +238,45 @@ std::string format_comparison(const Machine& m, const std::vector<CheckResult>& 
     return out.str();
 }
 
+namespace {
+
+std::string events_text(const CompiledMachine& cm, const std::vector<EventValue>& evs) {
+    if (evs.empty()) return "-";
+    std::string s;
+    for (const auto& e : evs) s += (s.empty() ? "" : " ") + cm.describe_event(e);
+    return s;
+}
+
+}  // namespace
+
+std::string format_divergence(const CompiledMachine& cm, const explorer::Divergence& d, size_t number) {
+    std::ostringstream out;
+    out << "divergence " << number << (d.in_baseline ? " (in the baseline)" : " (new)") << ", seen in "
+        << d.occurrences << " scenario" << (d.occurrences == 1 ? "" : "s") << ":\n  " << d.signature << "\n";
+    out << "  the shortest scenario (" << d.scenario.size() << " step" << (d.scenario.size() == 1 ? "" : "s") << "):\n";
+    size_t w = 0;
+    for (uint32_t i : d.scenario) w = std::max(w, cm.describe(i).size());
+    for (size_t k = 0; k < d.scenario.size(); ++k) {
+        std::string act = cm.describe(d.scenario[k]);
+        out << "  " << (k + 1 < 10 ? " " : "") << k + 1 << "  " << act << std::string(w - act.size() + 2, ' ');
+        if (k + 1 < d.scenario.size()) {
+            out << events_text(cm, d.observed[k].events) << "\n";
+            continue;
+        }
+        const ObservedStep& last = d.observed.back();
+        out << "<-- first difference\n";
+        std::string pad(w + 8, ' ');
+        out << pad << "implementation: "
+            << (last.stopped.empty() ? events_text(cm, last.events) : "stopped (" + last.stopped + ")") << "\n";
+        if (d.spec_alternatives.empty()) {
+            out << pad << "spec: does not allow this step here\n";
+            for (const auto& g : d.guard_false) out << pad << "  " << g << "\n";
+        } else {
+            for (const auto& alt : d.spec_alternatives) out << pad << "spec:           " << events_text(cm, alt) << "\n";
+        }
+    }
+    return out.str();
+}
+
+
 }  // namespace stateproof::cli

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "explorer/conform.h"
 #include "explorer/explore.h"
 #include "spec/result.h"
 
@@ -31,6 +32,11 @@ std::string format_explore(const spec::Machine& m, const spec::CompiledMachine& 
 /// `--engine all`: each engine's time and reach, then one row per property
 /// with every engine's verdict (`VIOLATED (6)`, `proved (k=2)`, `holds (<= 19)`).
 std::string format_comparison(const spec::Machine& m, const std::vector<spec::CheckResult>& results);
+
+/// A conformance divergence class, numbered: its signature, how often it was
+/// seen, and its shortest scenario step by step up to the first difference
+/// (the implementation's events against the spec's, or the false guard).
+std::string format_divergence(const spec::CompiledMachine& cm, const explorer::Divergence& d, size_t number);
 
 /// `1.2 s`, `35 ms`.
 std::string format_seconds(double s);
