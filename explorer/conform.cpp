@@ -5,6 +5,8 @@
 #include <map>
 #include <unordered_set>
 
+#include <nlohmann/json.hpp>
+
 #include "explorer/replay.h"
 #include "explorer/state_store.h"
 #include "spec/diagnostics.h"
@@ -117,6 +119,17 @@ std::string event_class(const CompiledMachine& cm, const std::vector<EventValue>
     const Machine& m = cm.machine();
     std::string s;
     for (const auto& e : evs) {
+        if (e.foreign()) {
+            // As reported; numbers are left out like the spec's integers.
+            std::string args;
+            for (const auto& [name, value] : e.foreign_args) {
+                nlohmann::json v = nlohmann::json::parse(value, nullptr, false);
+                if (v.is_number()) continue;
+                args += (args.empty() ? "" : ", ") + (v.is_string() ? v.get<std::string>() : value);
+            }
+            s += (s.empty() ? "" : " ") + e.foreign_name + (args.empty() ? "" : "(" + args + ")");
+            continue;
+        }
         const EventDef& d = m.events[e.event];
         std::string args;
         for (size_t k = 0; k < d.params.size(); ++k) {

@@ -45,7 +45,8 @@ json value_json(const Machine& m, TypeId t, const StateValues& state, uint32_t& 
     throw UsageError(source + ": " + where + ": " + msg);
 }
 
-int32_t scalar_from(const Machine& m, TypeId t, const json& j, const std::string& source, const std::string& where) {
+// The value `j` denotes in type `t`, if it is one.
+std::optional<int32_t> scalar_value(const Machine& m, TypeId t, const json& j) {
     const Type& ty = m.types[t];
     std::optional<int32_t> v;
     switch (ty.kind) {
@@ -64,6 +65,11 @@ int32_t scalar_from(const Machine& m, TypeId t, const json& j, const std::string
         }
         break;
     }
+    return v;
+}
+
+int32_t scalar_from(const Machine& m, TypeId t, const json& j, const std::string& source, const std::string& where) {
+    std::optional<int32_t> v = scalar_value(m, t, j);
     if (!v) bad(source, where, "value " + j.dump() + " is not in " + m.type_name(t));
     return *v;
 }
@@ -113,7 +119,26 @@ std::string describe_call(const Machine& m, uint32_t action, const std::vector<i
     return s + ")";
 }
 
+EventValue foreign_event(std::string name, std::vector<std::pair<std::string, std::string>> args) {
+    EventValue e;
+    e.foreign_name = std::move(name);
+    e.foreign_args = std::move(args);
+    return e;
+}
+
 std::string describe_event(const Machine& m, const EventValue& e) {
+    if (e.foreign()) {
+        std::string s = e.foreign_name;
+        if (!e.foreign_args.empty()) {
+            s += "(";
+            for (size_t k = 0; k < e.foreign_args.size(); ++k) {
+                json v = json::parse(e.foreign_args[k].second, nullptr, false);
+                s += (k ? ", " : "") + (v.is_string() ? v.get<std::string>() : e.foreign_args[k].second);
+            }
+            s += ")";
+        }
+        return s;
+    }
     const EventDef& d = m.events[e.event];
     std::string s = d.name;
     if (!d.params.empty()) {
@@ -271,8 +296,15 @@ json header_to_json(const TraceHeader& h) {
 json step_to_json(const Machine& m, const ObservedStep& s) {
     const Action& a = m.actions[s.action];
     json events = json::array();
-    for (const EventValue& e : s.events)
+    for (const EventValue& e : s.events) {
+        if (e.foreign()) {
+            json args = json::object();
+            for (const auto& [k, v] : e.foreign_args) args[k] = json::parse(v, nullptr, false);
+            events.push_back({{"event", e.foreign_name}, {"args", args}});
+            continue;
+        }
         events.push_back({{"event", m.events[e.event].name}, {"args", args_json(m, m.events[e.event].params, e.args)}});
+    }
     json j = {{"action", a.name}, {"args", args_json(m, a.params, s.args)}, {"events", events}};
     if (!s.stopped.empty()) j["stopped"] = s.stopped;
     return j;
@@ -285,10 +317,30 @@ std::vector<EventValue> events_from_json(const Machine& m, const json& j, const 
         if (!e.is_object() || !e.contains("event") || !e["event"].is_string())
             throw UsageError(where + ": an event is {\"event\": NAME, \"args\": {...}}");
         std::string name = e["event"].get<std::string>();
-        auto id = m.find_event(name);
-        if (!id) throw UsageError(where + ": unknown event '" + name + "' (machine " + m.name + ")");
-        json args = e.contains("args") ? e["args"] : json::object();
-        out.push_back({*id, args_from(m, m.events[*id].params, args, where, "event " + name)});
+        const json& args = e.contains("args") ? e["args"] : json::object();
+        if (!args.is_object()) throw UsageError(where + ": \"args\" of event " + name + " must be a JSON object");
+        std::vector<std::pair<std::string, std::string>> reported;
+        for (const auto& [key, value] : args.items()) {
+            if (value.is_structured())
+                throw UsageError(where + ": argument '" + key + "' of event " + name +
+                                 " must be a string, number or boolean, not " + value.dump().substr(0, 80));
+            reported.emplace_back(key, value.dump());
+        }
+        // The spec's event when every argument is one of its values; what the
+        // implementation said, verbatim, otherwise.
+        std::optional<EventValue> known;
+        if (auto id = m.find_event(name); id && args.size() == m.events[*id].params.size()) {
+            known = EventValue{*id, {}};
+            for (const Param& p : m.events[*id].params) {
+                std::optional<int32_t> v = args.contains(p.name) ? scalar_value(m, p.type, args[p.name]) : std::nullopt;
+                if (!v) {
+                    known.reset();
+                    break;
+                }
+                known->args.push_back(*v);
+            }
+        }
+        out.push_back(known ? std::move(*known) : foreign_event(name, std::move(reported)));
     }
     return out;
 }

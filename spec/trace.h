@@ -16,11 +16,32 @@
 namespace stateproof::spec {
 
 /// An emitted event with its argument values.
+///
+/// An implementation may report an event outside the spec's vocabulary: a
+/// name the spec has no event for, or an argument that is missing, unknown or
+/// outside its domain. Such an event is kept verbatim as a *foreign* event
+/// (`event == kForeign`): it equals no event the spec can emit, so the step
+/// that observed it is a divergence, reported with what the implementation
+/// actually said. It is never an error of the checker's input.
 struct EventValue {
-    uint32_t event;
+    static constexpr uint32_t kForeign = UINT32_MAX;
+    EventValue() = default;
+    EventValue(uint32_t event, std::vector<int32_t> args) : event(event), args(std::move(args)) {}
+
+    uint32_t event = kForeign;
     std::vector<int32_t> args;
+    /// Foreign events only: the name as reported, and each argument's name
+    /// with its value as JSON text, in the order reported.
+    std::string foreign_name;
+    std::vector<std::pair<std::string, std::string>> foreign_args;
+
+    bool foreign() const { return event == kForeign; }
     bool operator==(const EventValue&) const = default;
 };
+
+/// A foreign event (see EventValue): `args` pairs an argument's name with its
+/// value as JSON text (`"\"Other:KeyError:'x'\""`, `3`, `true`).
+EventValue foreign_event(std::string name, std::vector<std::pair<std::string, std::string>> args);
 
 /// One step of a trace: the action taken (none for the initial state), its
 /// arguments, what it emitted, and the state after it.
@@ -54,7 +75,8 @@ Trace from_itf(const Machine& m, const nlohmann::json& itf, const std::string& s
 
 /// `name(p=v, q=w)`: an action with its arguments, for people.
 std::string describe_call(const Machine& m, uint32_t action, const std::vector<int32_t>& args);
-/// `Name(v, w)`: an event with its arguments, for people.
+/// `Name(v, w)`: an event with its arguments, for people. A foreign event is
+/// shown as reported, string values without their quotes.
 std::string describe_event(const Machine& m, const EventValue& e);
 
 /// The value of state variable `var` in `state` as ITF JSON.
@@ -91,13 +113,17 @@ struct ObservedStep {
 nlohmann::json step_to_json(const Machine& m, const ObservedStep& s);
 nlohmann::json header_to_json(const TraceHeader& h);
 
-/// Events from their JSON form ([{"event": NAME, "args": {...}}]); throws
-/// UsageError naming `where` on an unknown event or a value out of its domain.
+/// Events from their JSON form ([{"event": NAME, "args": {...}}]). An event
+/// the spec has no name or value for is a foreign event, not an error; only
+/// what is not events at all (not an array of such objects, arguments that
+/// are not an object of scalars) throws UsageError naming `where`.
 std::vector<EventValue> events_from_json(const Machine& m, const nlohmann::json& j, const std::string& where);
 
 /// Reads a JSON-lines trace one step at a time, so memory does not grow with
-/// the trace. Every malformed line (bad JSON, unknown action or event, missing
-/// or out-of-domain argument) is a UsageError naming the file and line.
+/// the trace. Every malformed line (bad JSON, unknown action, missing or
+/// out-of-domain action argument, events that are not events) is a UsageError
+/// naming the file and line; an event outside the spec's vocabulary is read
+/// as a foreign event, for replay to report as a non-conforming step.
 class TraceReader {
   public:
     /// Opens `path` and reads the header line (which is optional: a trace may

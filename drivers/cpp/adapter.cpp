@@ -1,20 +1,43 @@
 #include "drivers/cpp/adapter.h"
 
+#include <nlohmann/json.hpp>
+
 namespace stateproof::drivers::cpp {
 
 void StepEvents::emit(const std::string& name, const std::vector<std::string>& args) {
     if (stopped()) return;
     std::optional<uint32_t> e = m_.find_event(name);
-    if (!e) return stop("the model observed " + name + ", which the spec has no event for");
-    const auto& params = m_.events[*e].params;
-    if (params.size() != args.size()) return stop("the model observed " + name + " with the wrong number of arguments");
-    spec::EventValue v{*e, {}};
-    for (size_t k = 0; k < params.size(); ++k) {
-        std::optional<int32_t> x = m_.parse_value(params[k].type, args[k]);
-        if (!x) return stop("the model observed " + name + "(" + args[k] + "), which the spec has no value for");
-        v.args.push_back(*x);
+    const std::vector<spec::Param>* params = e ? &m_.events[*e].params : nullptr;
+    if (params && params->size() == args.size()) {
+        spec::EventValue v{*e, {}};
+        for (size_t k = 0; k < params->size() && v.args.size() == k; ++k)
+            if (std::optional<int32_t> x = m_.parse_value((*params)[k].type, args[k])) v.args.push_back(*x);
+        if (v.args.size() == args.size()) {
+            step_.events.push_back(std::move(v));
+            return;
+        }
     }
-    step_.events.push_back(std::move(v));
+    // Outside the spec's vocabulary: reported as the model said it, for the
+    // checker to show as a divergence. Integers stay numbers (slot numbers
+    // are left out of divergence classes), everything else is a string.
+    std::vector<std::pair<std::string, std::string>> reported;
+    for (size_t k = 0; k < args.size(); ++k) {
+        std::string key = params && k < params->size() ? (*params)[k].name : "arg" + std::to_string(k + 1);
+        bool integer = !args[k].empty() && args[k].size() < 10 &&
+                       args[k].find_first_not_of("0123456789", args[k][0] == '-' ? 1 : 0) == std::string::npos &&
+                       args[k] != "-";
+        reported.emplace_back(key, integer ? args[k] : nlohmann::json(args[k]).dump());
+    }
+    step_.events.push_back(spec::foreign_event(name, std::move(reported)));
+}
+
+std::string other_exception(const model::PyException& e) { return "Other:" + e.cls().name() + ":" + e.message(); }
+
+std::string other_value(const model::Value& v) {
+    if (const auto* s = std::get_if<std::string>(&v)) return "Value:'" + *s + "'";
+    if (const auto* i = std::get_if<int64_t>(&v)) return "Value:" + std::to_string(*i);
+    if (std::holds_alternative<model::None>(v)) return "Value:None";
+    return "Value:<" + model::type_of(v)->name + " object>";
 }
 
 void StepEvents::stop(const std::string& reason) {

@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "explorer/conform.h"
+#include "model/exceptions.h"
+#include "model/object.h"
 
 namespace stateproof::drivers::cpp {
 
@@ -19,8 +21,8 @@ class StepEvents {
     StepEvents(const spec::Machine& m, spec::ObservedStep& step) : m_(m), step_(step) {}
     /// Appends event `name` with its arguments (printable values, in the
     /// event's parameter order). An event or a value the spec does not have
-    /// (e.g. "Unexpected:...") stops the step as inapplicable, so the checker
-    /// reports it as a divergence instead of failing the run.
+    /// (see other_exception, other_value) is appended as a foreign event, verbatim: the
+    /// checker reports it as a divergence with what the model said.
     void emit(const std::string& name, const std::vector<std::string>& args = {});
     /// Ends the scenario at this step: the model could not take it.
     void stop(const std::string& reason);
@@ -30,6 +32,12 @@ class StepEvents {
     const spec::Machine& m_;
     spec::ObservedStep& step_;
 };
+
+/// What the model did when the spec has no name for it, in the forms the
+/// Python driver uses (docs/driver-protocol.md, "report what happened"):
+/// `Other:Type:message` for an exception, `Value:repr` for a value.
+std::string other_exception(const model::PyException& e);
+std::string other_value(const model::Value& v);
 
 /// The printable value of argument `k` of instance `i` ("Dot", "true").
 std::string arg_text(const spec::CompiledMachine& cm, uint32_t i, size_t k);

@@ -3,6 +3,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <fstream>
+#include <iterator>
+
 #include <nlohmann/json.hpp>
 
 #include "drivers/cpp/implementation.h"
@@ -91,4 +94,28 @@ TEST_CASE("the C++ async generators in CPython 3.11 mode break the reference lif
     CHECK(all.find("close: spec ThrownIn(GeneratorExit) | implementation CloseReturned") != std::string::npos);
     // D8/I7: a finished athrow() awaitable can be sent to again and resumes the body.
     CHECK(all.find("send: spec Err(ReuseAthrow) | implementation ThrownIn(ValueError)") != std::string::npos);
+}
+
+TEST_CASE("a message the spec has no value for is a divergence with the model's own words", "[conform][model]") {
+    // Issue 12: what the implementation says is never bad input. The spec's
+    // Msg enum is renamed here, so model/'s ReuseAthrow message is a value the
+    // spec does not have: conform reports it verbatim (exit 1), not exit 2.
+    std::ifstream in(testing::source_path("spec/asyncgen.sm"));
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    for (size_t at = 0; (at = text.find("ReuseAthrow", at)) != std::string::npos; at += 18) text.replace(at, 11, "ReuseAthrowRenamed");
+    std::string spec = testing::temp_dir() + "/asyncgen_renamed.sm";
+    std::ofstream(spec) << text;
+    auto r = testing::run_stateproof({"conform", spec, "--impl", "cpp", "--const", "SLOTS=1", "--json"});
+    INFO(r.err << r.out);
+    REQUIRE(r.exit_code == 1);
+    auto j = nlohmann::json::parse(r.out);
+    REQUIRE(j["divergences"].size() >= 1);
+    bool seen = false;
+    for (const auto& d : j["divergences"]) {
+        std::string sig = d["signature"];
+        if (sig.find("spec Err(ReuseAthrowRenamed) | implementation Err(ReuseAthrow)") == std::string::npos) continue;
+        seen = true;
+        CHECK(d["scenario"].back()["events"].back()["args"]["m"] == "ReuseAthrow");
+    }
+    CHECK(seen);
 }

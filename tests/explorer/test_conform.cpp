@@ -29,7 +29,7 @@ const char* kLock = R"(machine Lock
 // of the spec but the event names. `bug`: the third give reports n = 2.
 class HandLock : public Implementation {
   public:
-    HandLock(const CompiledMachine& cm, bool bug) : cm_(cm), bug_(bug) {}
+    HandLock(const CompiledMachine& cm, bool bug, bool foreign = false) : cm_(cm), bug_(bug), foreign_(foreign) {}
     std::string name() const override { return bug_ ? "hand-written lock (with a bug)" : "hand-written lock"; }
     void run(const std::vector<Scenario>& batch, std::vector<std::vector<ObservedStep>>& out) override {
         const Machine& m = cm_.machine();
@@ -48,7 +48,10 @@ class HandLock : public Implementation {
                 } else {
                     holder = -1;
                     ++uses;
-                    s.events.push_back({gave, {who, bug_ && uses == 3 ? 2 : uses}});
+                    if (foreign_ && uses == 3)  // an exception no spec names
+                        s.events.push_back(foreign_event("Raised", {{"s", std::to_string(who)}, {"e", "\"Other:RuntimeError:lock broken\""}}));
+                    else
+                        s.events.push_back({gave, {who, bug_ && uses == 3 ? 2 : uses}});
                 }
                 obs.push_back(s);
             }
@@ -62,6 +65,7 @@ class HandLock : public Implementation {
   private:
     const CompiledMachine& cm_;
     bool bug_;
+    bool foreign_;
 };
 
 }  // namespace
@@ -129,4 +133,25 @@ TEST_CASE("an injected bug is one divergence class with its shortest scenario", 
     REQUIRE(b.divergences.size() == 1);
     CHECK(b.divergences[0].in_baseline);
     CHECK_FALSE(b.any_new());
+}
+
+TEST_CASE("an event outside the spec's vocabulary is a divergence, shown and grouped as reported", "[conform]") {
+    // Issue 12: an implementation that raises what no spec names is a finding
+    // (exit 1), not bad input. Integers (the slot) leave the class as always.
+    Machine m = testing::spec_from_text(kLock);
+    CompiledMachine cm(m);
+    HandLock impl(cm, false, true);
+    ConformOptions o;
+    o.mode = ConformOptions::Mode::Depth;
+    o.depth = 6;
+    ConformResult r = conform(cm, impl, o);
+    REQUIRE(r.divergences.size() == 1);
+    const Divergence& d = r.divergences[0];
+    CHECK(d.signature == "give: spec Gave | implementation Raised(Other:RuntimeError:lock broken)");
+    CHECK(d.scenario.size() == 6);
+    CHECK(d.occurrences == 8);
+    REQUIRE(d.observed.back().events.size() == 1);
+    CHECK(cm.describe_event(d.observed.back().events[0]).rfind("Raised(", 0) == 0);
+    CHECK(cm.describe_event(d.observed.back().events[0]).find(", Other:RuntimeError:lock broken)") != std::string::npos);
+    CHECK(r.steps > 0);
 }

@@ -104,6 +104,33 @@ TEST_CASE("a step the spec does not allow is explained by its false guard conjun
     CHECK(f.cm.describe(mm->accepted[0]) == "give(s=0)");
 }
 
+TEST_CASE("an event outside the spec's vocabulary is a step that does not conform, shown as reported", "[replay]") {
+    // Issue 12: what the implementation reports is never bad input. An unknown
+    // event, a value outside its domain, a missing or an extra argument: each
+    // is a well-formed step the spec cannot explain.
+    Fixture f;
+    for (const char* events : {R"([{"event": "Boom", "args": {"why": "Other:RuntimeError:no"}}])",
+                               R"([{"event": "Took", "args": {"s": 7}}])", R"([{"event": "Took", "args": {}}])",
+                               R"([{"event": "Took", "args": {"s": 0, "t": true}}])",
+                               R"([{"event": "Took", "args": {"s": "zero"}}])"}) {
+        CAPTURE(events);
+        auto mm = replay_file(f, write_trace({step("take", 0, events)}));
+        REQUIRE(mm);
+        CHECK(mm->step == 1);
+        CHECK(mm->observed.line == 1);
+        REQUIRE(mm->observed.events.size() == 1);
+        CHECK(mm->observed.events[0].foreign());
+        REQUIRE(mm->would_emit.size() == 1);
+        CHECK(f.cm.describe_event(mm->would_emit[0][0]) == "Took(0)");
+    }
+    auto mm = replay_file(f, write_trace({step("take", 0, R"([{"event": "Boom", "args": {"n": 3, "why": "Other:RuntimeError:no"}}])")}));
+    REQUIRE(mm);
+    CHECK(f.cm.describe_event(mm->observed.events[0]) == "Boom(3, Other:RuntimeError:no)");
+    // Written back as it was read.
+    CHECK(step_to_json(f.m, mm->observed)["events"] ==
+          json::parse(R"([{"event": "Boom", "args": {"n": 3, "why": "Other:RuntimeError:no"}}])"));
+}
+
 TEST_CASE("malformed traces are usage errors naming the file and line", "[replay]") {
     Fixture f;
     auto error_of = [&](const std::vector<std::string>& lines) -> std::string {
@@ -120,7 +147,11 @@ TEST_CASE("malformed traces are usage errors naming the file and line", "[replay
     CHECK(error_of({step("fly", 0, "[]")}) == "t.jsonl:1: unknown action 'fly' (machine Lock)");
     CHECK(error_of({step("take", 5, "[]")}) == "t.jsonl:1: argument 's' of action take: value 5 is not in 0..1");
     CHECK(error_of({R"({"action": "take", "args": {}})"}) == "t.jsonl:1: missing argument 's' of action take");
-    CHECK(error_of({step("take", 0, R"([{"event": "Boom"}])")}) == "t.jsonl:1: unknown event 'Boom' (machine Lock)");
+    CHECK(error_of({step("take", 0, R"([{"event": "Took", "args": [0]}])")}) ==
+          "t.jsonl:1: \"args\" of event Took must be a JSON object");
+    CHECK(error_of({step("take", 0, R"([{"event": "Took", "args": {"s": [0]}}])")}) ==
+          "t.jsonl:1: argument 's' of event Took must be a string, number or boolean, not [0]");
+    CHECK(error_of({step("take", 0, R"([{"name": "Took"}])")}) == "t.jsonl:1: an event is {\"event\": NAME, \"args\": {...}}");
     CHECK(error_of({R"({"stateproof_trace": 9})"}).rfind("t.jsonl:1: unsupported trace format version 9", 0) == 0);
     CHECK(error_of({"[1, 2]"}) == "t.jsonl:1: a step is {\"action\": NAME, \"args\": {...}, \"events\": [...]}");
 }
@@ -155,6 +186,19 @@ TEST_CASE("the replay command exits 0, 1 or 2 and applies the trace's constants"
     auto b = testing::run_stateproof({"replay", spec, bad});
     CHECK(b.exit_code == 1);
     CHECK(b.out.find("the spec, in the 1 spec state consistent with the 0 steps before, would emit:") != std::string::npos);
+
+    // A value no spec names is the implementation's behaviour: exit 1 at its line.
+    std::string foreign = write_trace({step("take", 0, R"([{"event": "Took", "args": {"s": 0}}])"),
+                                       step("give", 0, R"([{"event": "Raised", "args": {"e": "Other:KeyError:'s'"}}])")});
+    auto fo = testing::run_stateproof({"replay", spec, foreign});
+    CHECK(fo.exit_code == 1);
+    CHECK(fo.out.find("t.jsonl:2: step 2 is not a behaviour of") != std::string::npos);
+    CHECK(fo.out.find("give(s=0) -> Raised(Other:KeyError:'s')") != std::string::npos);
+    CHECK(fo.out.find("give(s=0) -> Gave(0, 1)") != std::string::npos);
+    CHECK(fo.err.empty());
+    auto fj = testing::run_stateproof({"replay", spec, foreign, "--json"});
+    CHECK(fj.exit_code == 1);
+    CHECK(json::parse(fj.out)["traces"][0]["observed"]["events"][0]["args"]["e"] == "Other:KeyError:'s'");
 
     auto wrong_machine = write_trace({R"({"stateproof_trace": 1, "machine": "Other"})"});
     auto w = testing::run_stateproof({"replay", spec, wrong_machine});
