@@ -61,13 +61,13 @@ std::pair<std::string, std::string> exception_event(const PyException& e) {
     auto it = messages().find({cls, e.message()});
     if (it != messages().end()) return {"Err", it->second};
     if (exception_class(cls)) return {"Raised", cls};
-    return {"Raised", "Other:" + cls + ":" + e.message()};
+    return {"Raised", other_exception(e)};
 }
 
 std::string value_name(const Value& v) {
     if (std::holds_alternative<None>(v)) return "None";
     if (auto* s = std::get_if<std::string>(&v)) return *s;
-    return "Unexpected";
+    return other_value(v);
 }
 
 Value value_of(const std::string& name) { return name == "None" ? Value(None{}) : Value(name); }

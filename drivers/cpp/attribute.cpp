@@ -39,7 +39,7 @@ std::string error_name(const PyException& e) {
     if (e.cls() == exc::AttributeError()) return "AttributeError";
     if (e.cls() == attr_subclass_error()) return "AttributeErrorSubclass";
     if (e.cls() == other_error()) return "OtherError";
-    return "Unexpected:" + std::string(e.what());
+    return other_exception(e);
 }
 
 
@@ -100,9 +100,8 @@ std::string source_of(const Value& result) {
     if (const std::string* s = std::get_if<std::string>(&result)) {
         auto it = sources.find(*s);
         if (it != sources.end()) return it->second;
-        return "Unexpected:" + *s;
     }
-    return "Unexpected:" + type_of(result)->name;
+    return other_value(result);
 }
 
 void lookup(const Shape& shape, const Emit& emit) {

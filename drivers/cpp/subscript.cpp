@@ -28,7 +28,7 @@ Value key_value(const std::string& key) { return key == "IntKey" ? Value(int64_t
 std::string key_name(const Value& k) {
     if (const int64_t* i = std::get_if<int64_t>(&k); i && *i == 0) return "IntKey";
     if (const std::string* s = std::get_if<std::string>(&k); s && *s == "k") return "StrKey";
-    return "Unexpected:" + type_of(k)->name;
+    return other_value(k);
 }
 
 std::string get(const Shape& shape, const std::string& key, const std::string& dflt) {
@@ -85,28 +85,28 @@ Value build(const Shape& shape, const Emit& emit) {
     return value_of(new_class("C", {}, std::move(ns), meta));
 }
 
-std::string message_name(const std::string& msg) {
+std::string message_name(const PyException& e) {
     static const std::map<std::string, std::string> names{
         {"'C' object is not subscriptable", "ObjectNotSubscriptable"},
         {"type 'C' is not subscriptable", "TypeNotSubscriptable"},
         {"'type' object is not subscriptable", "TypeObjectNotSubscriptable"},
         {"'NoneType' object is not callable", "NoneNotCallable"},
         {"sequence index must be integer, not 'str'", "SequenceIndexMustBeInteger"}};
-    auto it = names.find(msg);
-    return it == names.end() ? "Unexpected:" + msg : it->second;
+    auto it = names.find(e.message());
+    return it == names.end() ? other_exception(e) : it->second;
 }
 
 std::string source_of(const Value& obj, const Value& result) {
     if (is(obj, value_of(type_type())))
-        return type_of(result) == generic_alias_type() ? "GenericAlias" : "Unexpected:" + type_of(result)->name;
+        return type_of(result) == generic_alias_type() ? "GenericAlias" : other_value(result);
     static const std::map<std::string, std::string> sources{
         {"getitem", "FromGetitem"}, {"meta", "FromMetaGetitem"}, {"class_getitem", "FromClassGetitem"}};
     if (const std::string* s = std::get_if<std::string>(&result)) {
         auto it = sources.find(*s);
-        return it == sources.end() ? "Unexpected:" + *s : it->second;
+        return it == sources.end() ? other_value(result) : it->second;
     }
     if (const int64_t* i = std::get_if<int64_t>(&result); i && *i == 1) return "FromDeque";
-    return "Unexpected:" + type_of(result)->name;
+    return other_value(result);
 }
 
 void subscript(const Shape& shape, Profile profile, const Emit& emit) {
@@ -115,10 +115,10 @@ void subscript(const Shape& shape, Profile profile, const Emit& emit) {
     try {
         result = getitem(obj, key_value(shape.at("key")), profile);
     } catch (const PyException& e) {
-        if (e.matches(exc::TypeError())) emit("TypeErr", {message_name(e.message())});
+        if (e.matches(exc::TypeError())) emit("TypeErr", {message_name(e)});
         else if (e.matches(exc::KeyError())) emit("Raised", {"KeyError"});
         else if (e.matches(other_error())) emit("Raised", {"OtherError"});
-        else emit("Raised", {"Unexpected:" + std::string(e.what())});
+        else emit("Raised", {other_exception(e)});
         return;
     }
     emit("Result", {source_of(obj, result)});
