@@ -1,5 +1,7 @@
 #include "cli/print_json.h"
 
+#include "cli/baseline.h"
+
 #include "spec/eval.h"
 #include "spec/trace.h"
 
@@ -97,6 +99,33 @@ json comparison_json(const Machine& m, const std::vector<CheckResult>& results,
                      const std::vector<std::string>& disagreements) {
     json j = {{"spec", m.source->name}, {"engines", json::array()}, {"disagreements", disagreements}};
     for (const auto& r : results) j["engines"].push_back(check_json(m, r));
+    return j;
+}
+
+json conform_json(const CompiledMachine& cm, const std::string& spec_path, const explorer::ConformResult& r) {
+    const Machine& m = cm.machine();
+    size_t fresh = new_divergences(r);
+    json divs = json::array();
+    for (const auto& d : r.divergences) {
+        json steps = json::array();
+        for (const auto& s : d.observed) steps.push_back(step_to_json(m, s));
+        json alts = json::array();
+        for (const auto& a : d.spec_alternatives) {
+            ObservedStep w = d.observed.back();
+            w.events = a;
+            w.stopped.clear();
+            alts.push_back(step_to_json(m, w)["events"]);
+        }
+        divs.push_back({{"signature", d.signature}, {"in_baseline", d.in_baseline}, {"occurrences", d.occurrences},
+                        {"scenario", steps}, {"spec_events_at_divergence", alts}, {"guard_false", d.guard_false}});
+    }
+    json j = {{"spec", spec_path},       {"implementation", r.implementation},
+              {"scenarios", r.scenarios},  {"steps", r.steps},
+              {"unsupported", r.unsupported}, {"spec_states", r.spec_states},
+              {"spec_transitions", r.spec_transitions}, {"transitions_covered", r.transitions_covered},
+              {"seconds", r.seconds},      {"divergences", divs},
+              {"new_divergences", fresh},  {"exit_code", fresh ? 1 : 0}};
+    for (const auto& c : m.consts) j["consts"][c.name] = m.format_value(c.type, c.value);
     return j;
 }
 

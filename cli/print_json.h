@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "explorer/conform.h"
 #include "explorer/explore.h"
 #include "spec/result.h"
 
@@ -19,6 +20,14 @@ nlohmann::json explore_json(const spec::Machine& m, const spec::CompiledMachine&
 /// `--engine all`: {"spec", "engines": [check_json...], "disagreements": [...]}.
 nlohmann::json comparison_json(const spec::Machine& m, const std::vector<spec::CheckResult>& results,
                                const std::vector<std::string>& disagreements);
+
+/// `conform --json`: {"spec", "implementation", "consts", "scenarios", "steps",
+/// "unsupported", "spec_states", "spec_transitions", "transitions_covered",
+/// "seconds", "divergences": [{"signature", "in_baseline", "occurrences",
+/// "scenario", "spec_events_at_divergence", "guard_false"}], "new_divergences",
+/// "exit_code"}.
+nlohmann::json conform_json(const spec::CompiledMachine& cm, const std::string& spec_path,
+                            const explorer::ConformResult& r);
 
 nlohmann::json stats_json(const spec::Stats& s);
 nlohmann::json consts_json(const spec::Machine& m);

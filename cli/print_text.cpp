@@ -1,5 +1,7 @@
 #include "cli/print_text.h"
 
+#include "cli/baseline.h"
+
 #include <algorithm>
 #include <cstdio>
 #include <sstream>
@@ -278,5 +280,21 @@ std::string format_divergence(const CompiledMachine& cm, const explorer::Diverge
     return out.str();
 }
 
+std::string format_conform(const CompiledMachine& cm, const std::string& spec_path, const explorer::ConformResult& r) {
+    const Machine& m = cm.machine();
+    size_t fresh = new_divergences(r);
+    std::ostringstream out;
+    out << "conform " << spec_path << " (" << format_consts(m) << ")\n  against " << r.implementation << "\n";
+    char pct[32];
+    std::snprintf(pct, sizeof pct, "%.1f%%", r.spec_transitions ? 100.0 * double(r.transitions_covered) / double(r.spec_transitions) : 100.0);
+    out << "scenarios: " << r.scenarios << " (" << r.steps << " steps) in " << format_seconds(r.seconds)
+        << "; spec transitions covered: " << pct << " (" << r.transitions_covered << " of " << r.spec_transitions << ")\n";
+    if (r.unsupported) out << "unsupported by the implementation: " << r.unsupported << " scenarios\n";
+    out << "divergences: " << r.divergences.size() << " class" << (r.divergences.size() == 1 ? "" : "es")
+        << " (" << fresh << " new, " << r.divergences.size() - fresh << " in the baseline)\n";
+    size_t n = 0;
+    for (const auto& d : r.divergences) out << "\n" << format_divergence(cm, d, ++n);
+    return out.str();
+}
 
 }  // namespace stateproof::cli

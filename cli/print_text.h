@@ -38,6 +38,11 @@ std::string format_comparison(const spec::Machine& m, const std::vector<spec::Ch
 /// (the implementation's events against the spec's, or the false guard).
 std::string format_divergence(const spec::CompiledMachine& cm, const explorer::Divergence& d, size_t number);
 
+/// A conformance report: the implementation, the scenarios run, the spec
+/// transitions they covered, then each divergence class (format_divergence).
+std::string format_conform(const spec::CompiledMachine& cm, const std::string& spec_path,
+                           const explorer::ConformResult& r);
+
 /// `1.2 s`, `35 ms`.
 std::string format_seconds(double s);
 
