@@ -1,11 +1,9 @@
 #include "cli/cmd_replay.h"
 
-#include <cctype>
-#include <fstream>
 #include <iostream>
 #include <map>
-#include <optional>
 #include <memory>
+#include <optional>
 
 #include <nlohmann/json.hpp>
 
@@ -59,50 +57,6 @@ const Loaded& machine_for(const ReplayCommand& o, const std::optional<TraceHeade
     return *slot;
 }
 
-// A counterexample written by `check --cex` (one ITF JSON document) is a
-// trace too: its header comes from "#meta", its steps from the states' meta.
-struct ItfTrace {
-    TraceHeader header;
-    json doc;
-};
-
-std::optional<ItfTrace> read_itf(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    char c = 0;
-    while (in.get(c) && std::isspace(static_cast<unsigned char>(c))) {
-    }
-    if (c != '{') return std::nullopt;
-    in.seekg(0);
-    json doc = json::parse(in, nullptr, false);
-    // A JSON-lines trace is not one document; it fails to parse as one.
-    if (doc.is_discarded() || !doc.is_object() || !doc.contains("states") || !doc.contains("#meta")) return std::nullopt;
-    ItfTrace t;
-    const json& meta = doc["#meta"];
-    if (meta.is_object()) {
-        if (meta.contains("machine") && meta["machine"].is_string()) t.header.machine = meta["machine"].get<std::string>();
-        if (meta.contains("consts") && meta["consts"].is_object())
-            for (const auto& [k, v] : meta["consts"].items())
-                t.header.consts.emplace_back(k, v.is_string() ? v.get<std::string>() : v.dump());
-    }
-    t.header.implementation = "counterexample (ITF)";
-    t.doc = std::move(doc);
-    return t;
-}
-
-std::vector<ObservedStep> itf_steps(const Machine& m, const ItfTrace& itf, const std::string& path) {
-    Trace t = from_itf(m, itf.doc, path);
-    std::vector<ObservedStep> out;
-    for (size_t k = 1; k < t.steps.size(); ++k) {
-        ObservedStep s;
-        s.action = t.steps[k].action;
-        s.args = t.steps[k].args;
-        s.events = t.steps[k].events;
-        s.line = k;  // ITF has no lines; the state index stands in
-        out.push_back(std::move(s));
-    }
-    return out;
-}
-
 }  // namespace
 
 int run_replay(const ReplayCommand& o) {
@@ -110,7 +64,7 @@ int run_replay(const ReplayCommand& o) {
     bool all_ok = true;
     json results = json::array();
     for (const std::string& path : o.traces) {
-        std::optional<ItfTrace> itf = read_itf(path);
+        std::optional<ItfTrace> itf = read_itf_file(path);
         std::unique_ptr<TraceReader> reader;
         std::optional<TraceHeader> header;
         if (itf) {
@@ -127,7 +81,7 @@ int run_replay(const ReplayCommand& o) {
         const Loaded& L = machine_for(o, header, cache);
         // Steps one at a time: streamed from a JSON-lines file, or from the ITF document.
         std::vector<ObservedStep> itf_list;
-        if (itf) itf_list = itf_steps(L.m, *itf, path);
+        if (itf) itf_list = itf_observed_steps(L.m, *itf);
         size_t itf_next = 0;
         auto next = [&](ObservedStep& s) {
             if (!itf) return reader->next(L.m, s);
