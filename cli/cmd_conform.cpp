@@ -1,17 +1,17 @@
 #include "cli/cmd_conform.h"
 
 #include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
-#include "drivers/process.h"
-#include "drivers/cpp/implementation.h"
+#include "cli/baseline.h"
 #include "cli/output_file.h"
+#include "cli/print_json.h"
 #include "cli/print_junit.h"
 #include "cli/print_text.h"
+#include "drivers/cpp/implementation.h"
+#include "drivers/process.h"
 #include "explorer/conform.h"
 #include "spec/trace.h"
 
@@ -42,25 +42,6 @@ CLI::App* setup_conform(CLI::App& app, ConformCommand& o) {
 }
 
 namespace {
-
-std::set<std::string> read_baseline(const std::string& path) {
-    std::ifstream in(path);
-    json j;
-    try {
-        j = json::parse(in);
-    } catch (const json::exception& e) {
-        throw UsageError(path + ": not a baseline (JSON): " + e.what());
-    }
-    if (!j.is_object() || !j.contains("divergences") || !j["divergences"].is_array())
-        throw UsageError(path + ": not a baseline: no \"divergences\" array");
-    std::set<std::string> out;
-    for (const auto& d : j["divergences"]) {
-        if (!d.is_object() || !d.contains("signature") || !d["signature"].is_string())
-            throw UsageError(path + ": a baseline entry needs a \"signature\" string");
-        out.insert(d["signature"].get<std::string>());
-    }
-    return out;
-}
 
 void save_traces(const CompiledMachine& cm, const ConformCommand& o, const explorer::ConformResult& r) {
     namespace fs = std::filesystem;
@@ -109,55 +90,11 @@ int run_conform(const ConformCommand& o) {
 
     if (!o.junit.empty()) write_file_atomically(o.junit, junit_xml(cm, o.spec.path, r));
     if (!o.save_traces.empty()) save_traces(cm, o, r);
-    if (!o.write_baseline.empty()) {
-        json b = {{"spec", o.spec.path}, {"implementation", r.implementation}, {"divergences", json::array()}};
-        for (const auto& c : m.consts) b["consts"][c.name] = m.format_value(c.type, c.value);
-        for (const auto& d : r.divergences) {
-            std::string scen;
-            for (uint32_t i : d.scenario) scen += (scen.empty() ? "" : "; ") + cm.describe(i);
-            b["divergences"].push_back({{"signature", d.signature}, {"shortest_scenario", scen}});
-        }
-        write_file_atomically(o.write_baseline, b.dump(2) + "\n");
-    }
+    if (!o.write_baseline.empty()) write_file_atomically(o.write_baseline, format_baseline(cm, o.spec.path, r));
 
-    size_t fresh = 0;
-    for (const auto& d : r.divergences) fresh += !d.in_baseline;
-    if (o.json) {
-        json divs = json::array();
-        for (const auto& d : r.divergences) {
-            json steps = json::array();
-            for (const auto& s : d.observed) steps.push_back(step_to_json(m, s));
-            json alts = json::array();
-            for (const auto& a : d.spec_alternatives) {
-                ObservedStep w = d.observed.back();
-                w.events = a;
-                w.stopped.clear();
-                alts.push_back(step_to_json(m, w)["events"]);
-            }
-            divs.push_back({{"signature", d.signature}, {"in_baseline", d.in_baseline}, {"occurrences", d.occurrences},
-                            {"scenario", steps}, {"spec_events_at_divergence", alts}, {"guard_false", d.guard_false}});
-        }
-        json j = {{"spec", o.spec.path},       {"implementation", r.implementation},
-                  {"scenarios", r.scenarios},  {"steps", r.steps},
-                  {"unsupported", r.unsupported}, {"spec_states", r.spec_states},
-                  {"spec_transitions", r.spec_transitions}, {"transitions_covered", r.transitions_covered},
-                  {"seconds", r.seconds},      {"divergences", divs},
-                  {"new_divergences", fresh},  {"exit_code", fresh ? 1 : 0}};
-        for (const auto& c : m.consts) j["consts"][c.name] = m.format_value(c.type, c.value);
-        std::cout << j.dump(2) << "\n";
-    } else {
-        std::cout << "conform " << o.spec.path << " (" << format_consts(m) << ")\n  against " << r.implementation << "\n";
-        char pct[32];
-        std::snprintf(pct, sizeof pct, "%.1f%%", r.spec_transitions ? 100.0 * double(r.transitions_covered) / double(r.spec_transitions) : 100.0);
-        std::cout << "scenarios: " << r.scenarios << " (" << r.steps << " steps) in " << format_seconds(r.seconds)
-                  << "; spec transitions covered: " << pct << " (" << r.transitions_covered << " of " << r.spec_transitions << ")\n";
-        if (r.unsupported) std::cout << "unsupported by the implementation: " << r.unsupported << " scenarios\n";
-        std::cout << "divergences: " << r.divergences.size() << " class" << (r.divergences.size() == 1 ? "" : "es")
-                  << " (" << fresh << " new, " << r.divergences.size() - fresh << " in the baseline)\n";
-        size_t n = 0;
-        for (const auto& d : r.divergences) std::cout << "\n" << format_divergence(cm, d, ++n);
-    }
-    return fresh ? exit_code::violated : exit_code::holds;
+    if (o.json) std::cout << conform_json(cm, o.spec.path, r).dump(2) << "\n";
+    else std::cout << format_conform(cm, o.spec.path, r);
+    return new_divergences(r) ? exit_code::violated : exit_code::holds;
 }
 
 }  // namespace stateproof::cli

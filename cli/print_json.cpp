@@ -1,5 +1,6 @@
 #include "cli/print_json.h"
 
+#include "cli/baseline.h"
 #include "spec/eval.h"
 #include "spec/trace.h"
 
@@ -98,6 +99,73 @@ json comparison_json(const Machine& m, const std::vector<CheckResult>& results,
     json j = {{"spec", m.source->name}, {"engines", json::array()}, {"disagreements", disagreements}};
     for (const auto& r : results) j["engines"].push_back(check_json(m, r));
     return j;
+}
+
+json conform_json(const CompiledMachine& cm, const std::string& spec_path, const explorer::ConformResult& r) {
+    const Machine& m = cm.machine();
+    size_t fresh = new_divergences(r);
+    json divs = json::array();
+    for (const auto& d : r.divergences) {
+        json steps = json::array();
+        for (const auto& s : d.observed) steps.push_back(step_to_json(m, s));
+        json alts = json::array();
+        for (const auto& a : d.spec_alternatives) {
+            ObservedStep w = d.observed.back();
+            w.events = a;
+            w.stopped.clear();
+            alts.push_back(step_to_json(m, w)["events"]);
+        }
+        divs.push_back({{"signature", d.signature}, {"in_baseline", d.in_baseline}, {"occurrences", d.occurrences},
+                        {"scenario", steps}, {"spec_events_at_divergence", alts}, {"guard_false", d.guard_false}});
+    }
+    json j = {{"spec", spec_path},       {"implementation", r.implementation},
+              {"scenarios", r.scenarios},  {"steps", r.steps},
+              {"unsupported", r.unsupported}, {"spec_states", r.spec_states},
+              {"spec_transitions", r.spec_transitions}, {"transitions_covered", r.transitions_covered},
+              {"seconds", r.seconds},      {"divergences", divs},
+              {"new_divergences", fresh},  {"exit_code", fresh ? 1 : 0}};
+    for (const auto& c : m.consts) j["consts"][c.name] = m.format_value(c.type, c.value);
+    return j;
+}
+
+json replay_trace_json(const CompiledMachine& cm, const std::string& path, const std::optional<TraceHeader>& header,
+                       uint64_t matched, const explorer::ReplayMismatch* mismatch) {
+    const Machine& m = cm.machine();
+    bool ok = !mismatch;
+    json r = {{"trace", path}, {"conforms", ok}, {"steps_matched", matched}};
+    if (header) r["implementation"] = header->implementation;
+    if (!ok) {
+        const auto& mm = *mismatch;
+        r["line"] = mm.observed.line;
+        r["step"] = mm.step;
+        r["observed"] = step_to_json(m, mm.observed);
+        json would = json::array();
+        for (const auto& e : mm.would_emit) {
+            ObservedStep w = mm.observed;
+            w.events = e;
+            w.stopped.clear();
+            would.push_back(step_to_json(m, w)["events"]);
+        }
+        r["spec_would_emit"] = would;
+        r["guard_false"] = mm.guard_false;
+        json acc = json::array();
+        for (uint32_t i : mm.accepted) acc.push_back(cm.describe(i));
+        r["spec_would_accept"] = acc;
+    }
+    return r;
+}
+
+json trace_query_json(const std::string& path, const std::vector<ObservedStep>& steps, const solver::TraceQueryResult& q) {
+    json r = {{"trace", path}, {"conforms", q.matches}, {"steps_matched", q.steps_matched}, {"engine", "smt"}};
+    if (!q.matches) {
+        r["reason"] = q.reason;
+        if (q.steps_matched < steps.size()) r["line"] = steps[q.steps_matched].line;
+    }
+    return r;
+}
+
+json replay_json(const std::string& spec_path, const json& traces, bool all_conform) {
+    return {{"spec", spec_path}, {"traces", traces}, {"exit_code", all_conform ? 0 : 1}};
 }
 
 }  // namespace stateproof::cli

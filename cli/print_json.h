@@ -3,8 +3,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "explorer/conform.h"
 #include "explorer/explore.h"
+#include "explorer/replay.h"
+#include "solver/solver.h"
 #include "spec/result.h"
+#include "spec/trace.h"
 
 namespace stateproof::cli {
 
@@ -19,6 +23,29 @@ nlohmann::json explore_json(const spec::Machine& m, const spec::CompiledMachine&
 /// `--engine all`: {"spec", "engines": [check_json...], "disagreements": [...]}.
 nlohmann::json comparison_json(const spec::Machine& m, const std::vector<spec::CheckResult>& results,
                                const std::vector<std::string>& disagreements);
+
+/// `conform --json`: {"spec", "implementation", "consts", "scenarios", "steps",
+/// "unsupported", "spec_states", "spec_transitions", "transitions_covered",
+/// "seconds", "divergences": [{"signature", "in_baseline", "occurrences",
+/// "scenario", "spec_events_at_divergence", "guard_false"}], "new_divergences",
+/// "exit_code"}.
+nlohmann::json conform_json(const spec::CompiledMachine& cm, const std::string& spec_path,
+                            const explorer::ConformResult& r);
+
+/// `replay --json`, one trace: {"trace", "conforms", "steps_matched",
+/// "implementation" (from its header), and when `mismatch` is not null "line",
+/// "step", "observed", "spec_would_emit", "guard_false", "spec_would_accept"}.
+nlohmann::json replay_trace_json(const spec::CompiledMachine& cm, const std::string& path,
+                                 const std::optional<spec::TraceHeader>& header, uint64_t matched,
+                                 const explorer::ReplayMismatch* mismatch);
+
+/// `replay --engine smt --json`, one trace: {"trace", "conforms",
+/// "steps_matched", "engine": "smt", and when it does not conform "reason", "line"}.
+nlohmann::json trace_query_json(const std::string& path, const std::vector<spec::ObservedStep>& steps,
+                                const solver::TraceQueryResult& q);
+
+/// `replay --json`: {"spec", "traces": [one per trace], "exit_code"}.
+nlohmann::json replay_json(const std::string& spec_path, const nlohmann::json& traces, bool all_conform);
 
 nlohmann::json stats_json(const spec::Stats& s);
 nlohmann::json consts_json(const spec::Machine& m);

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <sstream>
 
+#include "cli/baseline.h"
 #include "spec/eval.h"
 
 namespace stateproof::cli {
@@ -238,16 +239,16 @@ std::string format_comparison(const Machine& m, const std::vector<CheckResult>& 
     return out.str();
 }
 
-namespace {
-
-std::string events_text(const CompiledMachine& cm, const std::vector<EventValue>& evs) {
-    if (evs.empty()) return "-";
+std::string format_events(const CompiledMachine& cm, const std::vector<EventValue>& evs, const std::string& none) {
+    if (evs.empty()) return none;
     std::string s;
     for (const auto& e : evs) s += (s.empty() ? "" : " ") + cm.describe_event(e);
     return s;
 }
 
-}  // namespace
+std::string format_observed(const CompiledMachine& cm, const ObservedStep& s) {
+    return cm.describe(cm.instance_of(s.action, s.args)) + " -> " + format_events(cm, s.events);
+}
 
 std::string format_divergence(const CompiledMachine& cm, const explorer::Divergence& d, size_t number) {
     std::ostringstream out;
@@ -260,23 +261,99 @@ std::string format_divergence(const CompiledMachine& cm, const explorer::Diverge
         std::string act = cm.describe(d.scenario[k]);
         out << "  " << (k + 1 < 10 ? " " : "") << k + 1 << "  " << act << std::string(w - act.size() + 2, ' ');
         if (k + 1 < d.scenario.size()) {
-            out << events_text(cm, d.observed[k].events) << "\n";
+            out << format_events(cm, d.observed[k].events, "-") << "\n";
             continue;
         }
         const ObservedStep& last = d.observed.back();
         out << "<-- first difference\n";
         std::string pad(w + 8, ' ');
         out << pad << "implementation: "
-            << (last.stopped.empty() ? events_text(cm, last.events) : "stopped (" + last.stopped + ")") << "\n";
+            << (last.stopped.empty() ? format_events(cm, last.events, "-") : "stopped (" + last.stopped + ")") << "\n";
         if (d.spec_alternatives.empty()) {
             out << pad << "spec: does not allow this step here\n";
             for (const auto& g : d.guard_false) out << pad << "  " << g << "\n";
         } else {
-            for (const auto& alt : d.spec_alternatives) out << pad << "spec:           " << events_text(cm, alt) << "\n";
+            for (const auto& alt : d.spec_alternatives) out << pad << "spec:           " << format_events(cm, alt, "-") << "\n";
         }
     }
     return out.str();
 }
 
+std::string format_conform(const CompiledMachine& cm, const std::string& spec_path, const explorer::ConformResult& r) {
+    const Machine& m = cm.machine();
+    size_t fresh = new_divergences(r);
+    std::ostringstream out;
+    out << "conform " << spec_path << " (" << format_consts(m) << ")\n  against " << r.implementation << "\n";
+    char pct[32];
+    std::snprintf(pct, sizeof pct, "%.1f%%", r.spec_transitions ? 100.0 * double(r.transitions_covered) / double(r.spec_transitions) : 100.0);
+    out << "scenarios: " << r.scenarios << " (" << r.steps << " steps) in " << format_seconds(r.seconds)
+        << "; spec transitions covered: " << pct << " (" << r.transitions_covered << " of " << r.spec_transitions << ")\n";
+    if (r.unsupported) out << "unsupported by the implementation: " << r.unsupported << " scenarios\n";
+    out << "divergences: " << r.divergences.size() << " class" << (r.divergences.size() == 1 ? "" : "es")
+        << " (" << fresh << " new, " << r.divergences.size() - fresh << " in the baseline)\n";
+    size_t n = 0;
+    for (const auto& d : r.divergences) out << "\n" << format_divergence(cm, d, ++n);
+    return out.str();
+}
+
+std::string format_mismatch(const CompiledMachine& cm, const std::string& file, const explorer::ReplayMismatch& r) {
+    const Machine& m = cm.machine();
+    std::string out = file + ":" + std::to_string(r.observed.line) + ": step " + std::to_string(r.step) +
+                      " is not a behaviour of " + m.source->name;
+    std::string consts = format_consts(m);
+    if (!consts.empty()) out += " (" + consts + ")";
+    out += "\n  the implementation did:  " + format_observed(cm, r.observed) + "\n";
+    if (!r.observed.stopped.empty()) out += "  and stopped there: " + r.observed.stopped + "\n";
+    std::string ctx = std::to_string(r.state_count) + " spec state" + (r.state_count == 1 ? "" : "s") +
+                      " consistent with the " + std::to_string(r.step - 1) + " step" + (r.step == 2 ? "" : "s") +
+                      " before";
+    if (!r.would_emit.empty()) {
+        out += "  the spec, in the " + ctx + ", would emit:\n";
+        for (const auto& e : r.would_emit)
+            out += "                           " + cm.describe(cm.instance_of(r.observed.action, r.observed.args)) +
+                   " -> " + format_events(cm, e) + "\n";
+    } else if (r.observed.stopped.empty()) {
+        out += "  the spec does not allow " + cm.describe(cm.instance_of(r.observed.action, r.observed.args)) +
+               " in the " + ctx + ":\n";
+        for (const auto& g : r.guard_false) out += "    " + g + "\n";
+        out += "  it would accept:";
+        if (r.accepted.empty()) out += " nothing (a deadlock)";
+        for (size_t k = 0; k < r.accepted.size(); ++k) {
+            if (k == 12) {
+                out += " ... (" + std::to_string(r.accepted.size() - 12) + " more)";
+                break;
+            }
+            out += (k ? ", " : " ") + cm.describe(r.accepted[k]);
+        }
+        out += "\n";
+    }
+    if (!r.recent.empty()) {
+        out += "  the last matched steps:\n";
+        for (const auto& s : r.recent) out += "    line " + std::to_string(s.line) + "  " + format_observed(cm, s) + "\n";
+    }
+    if (!r.states.empty()) {
+        out += "  the spec state" + std::string(r.states.size() > 1 ? "s (first " + std::to_string(r.states.size()) + ")" : "") + ":\n";
+        Trace t;
+        for (const auto& s : r.states) {
+            t.steps.assign(1, Step{Step::kInitial, {}, {}, s});
+            std::string lines = format_trace(m, t, {});
+            out += lines.substr(lines.find('\n') + 1);
+        }
+    }
+    return out;
+}
+
+std::string format_replay(const CompiledMachine& cm, const std::string& file, uint64_t matched,
+                          const explorer::ReplayMismatch* mismatch) {
+    if (mismatch) return format_mismatch(cm, file, *mismatch) + "\n";
+    return file + ": conforms (" + std::to_string(matched) + " steps)\n";
+}
+
+std::string format_trace_query(const std::string& file, const std::string& spec_path,
+                               const std::vector<ObservedStep>& steps, const solver::TraceQueryResult& q) {
+    if (q.matches) return file + ": conforms (" + std::to_string(q.steps_matched) + " steps; smt)\n";
+    return file + ":" + (q.steps_matched < steps.size() ? std::to_string(steps[q.steps_matched].line) : "?") +
+           ": not a behaviour of " + spec_path + ": " + q.reason + " (smt)\n";
+}
 
 }  // namespace stateproof::cli

@@ -6,7 +6,10 @@
 
 #include "explorer/conform.h"
 #include "explorer/explore.h"
+#include "explorer/replay.h"
+#include "solver/solver.h"
 #include "spec/result.h"
+#include "spec/trace.h"
 
 namespace stateproof::cli {
 
@@ -37,6 +40,36 @@ std::string format_comparison(const spec::Machine& m, const std::vector<spec::Ch
 /// seen, and its shortest scenario step by step up to the first difference
 /// (the implementation's events against the spec's, or the false guard).
 std::string format_divergence(const spec::CompiledMachine& cm, const explorer::Divergence& d, size_t number);
+
+/// A conformance report: the implementation, the scenarios run, the spec
+/// transitions they covered, then each divergence class (format_divergence).
+std::string format_conform(const spec::CompiledMachine& cm, const std::string& spec_path,
+                           const explorer::ConformResult& r);
+
+/// Events, space-separated (`NewAwaitable(0) Yielded(1)`), or `none` if
+/// there are none. Conform and replay print events this one way.
+std::string format_events(const spec::CompiledMachine& cm, const std::vector<spec::EventValue>& evs,
+                          const std::string& none = "(no events)");
+
+/// A step an implementation took: `anext(s=0) -> NewAwaitable(0)`.
+std::string format_observed(const spec::CompiledMachine& cm, const spec::ObservedStep& s);
+
+/// A replay mismatch (`FILE:LINE: step N is not a behaviour of SPEC`): what
+/// the implementation did, what the spec would have done in the states
+/// consistent with the steps before (or why it allows no such step), the
+/// last matched steps, and those spec states.
+std::string format_mismatch(const spec::CompiledMachine& cm, const std::string& file,
+                            const explorer::ReplayMismatch& r);
+
+/// `replay`, one trace: `FILE: conforms (N steps)`, or the mismatch report
+/// when `mismatch` is not null.
+std::string format_replay(const spec::CompiledMachine& cm, const std::string& file, uint64_t matched,
+                          const explorer::ReplayMismatch* mismatch);
+
+/// `replay --engine smt`, one trace: conforms, or the line of the first step
+/// the query could not match and why.
+std::string format_trace_query(const std::string& file, const std::string& spec_path,
+                               const std::vector<spec::ObservedStep>& steps, const solver::TraceQueryResult& q);
 
 /// `1.2 s`, `35 ms`.
 std::string format_seconds(double s);

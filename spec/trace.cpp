@@ -1,7 +1,9 @@
 #include "spec/trace.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
+#include <fstream>
 
 #include <nlohmann/json.hpp>
 
@@ -444,6 +446,49 @@ bool TraceReader::next(const Machine& m, ObservedStep& out) {
     out = step_from_json(m, j, where);
     out.line = line;
     return true;
+}
+
+}  // namespace stateproof::spec
+
+// ---------------------------------------------------------------- ITF traces to replay
+namespace stateproof::spec {
+
+std::optional<ItfTrace> read_itf_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    char c = 0;
+    while (in.get(c) && std::isspace(static_cast<unsigned char>(c))) {
+    }
+    if (c != '{') return std::nullopt;
+    in.seekg(0);
+    json doc = json::parse(in, nullptr, false);
+    // A JSON-lines trace is not one document; it fails to parse as one.
+    if (doc.is_discarded() || !doc.is_object() || !doc.contains("states") || !doc.contains("#meta")) return std::nullopt;
+    ItfTrace t;
+    t.path = path;
+    const json& meta = doc["#meta"];
+    if (meta.is_object()) {
+        if (meta.contains("machine") && meta["machine"].is_string()) t.header.machine = meta["machine"].get<std::string>();
+        if (meta.contains("consts") && meta["consts"].is_object())
+            for (const auto& [k, v] : meta["consts"].items())
+                t.header.consts.emplace_back(k, v.is_string() ? v.get<std::string>() : v.dump());
+    }
+    t.header.implementation = "counterexample (ITF)";
+    t.doc = std::make_shared<const json>(std::move(doc));
+    return t;
+}
+
+std::vector<ObservedStep> itf_observed_steps(const Machine& m, const ItfTrace& itf) {
+    Trace t = from_itf(m, *itf.doc, itf.path);
+    std::vector<ObservedStep> out;
+    for (size_t k = 1; k < t.steps.size(); ++k) {
+        ObservedStep s;
+        s.action = t.steps[k].action;
+        s.args = t.steps[k].args;
+        s.events = t.steps[k].events;
+        s.line = k;  // ITF has no lines; the state index stands in
+        out.push_back(std::move(s));
+    }
+    return out;
 }
 
 }  // namespace stateproof::spec

@@ -4,6 +4,7 @@
 // Apalache and Quint use. Printers for people live in cli/.
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -152,5 +153,28 @@ class TraceReader {
 
 /// Parses one step from its JSON (a trace line); `where` names it in errors.
 ObservedStep step_from_json(const Machine& m, const nlohmann::json& j, const std::string& where);
+
+// ---------------------------------------------------------------- ITF traces to replay
+// A counterexample written by `check --cex` (one ITF JSON document) is a
+// trace too: its header comes from "#meta", its steps from the states' meta.
+
+struct ItfTrace {
+    std::string path;
+    TraceHeader header;
+    /// The whole document; its steps are read once the machine (which the
+    /// header's constants choose) is known. A shared_ptr, so that this header
+    /// needs only json_fwd.hpp.
+    std::shared_ptr<const nlohmann::json> doc;
+};
+
+/// The ITF counterexample at `path`, or nullopt if the file is not one: a
+/// JSON-lines trace (which does not parse as one document), or a file that
+/// cannot be read (TraceReader says so). Throws nothing.
+std::optional<ItfTrace> read_itf_file(const std::string& path);
+
+/// The trace's steps as an implementation's, for replay; `line` is the state
+/// index, since ITF has no lines. Throws UsageError naming the file on
+/// anything that does not fit machine `m` (see from_itf).
+std::vector<ObservedStep> itf_observed_steps(const Machine& m, const ItfTrace& itf);
 
 }  // namespace stateproof::spec

@@ -1,5 +1,10 @@
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+#include <fstream>
+
+#include <unistd.h>
+
 #include <nlohmann/json.hpp>
 
 #include "explorer/check.h"
@@ -70,4 +75,42 @@ TEST_CASE("an ITF trace that does not fit the machine is refused with its place"
     CHECK(refusal([](json& j) { j["states"][1]["r"]["#map"][0][1]["n"] = 9; }) ==
           "t.itf.json: state 1: r[0].n: value 9 is not in 0..3");
     CHECK(refusal([](json& j) { j.erase("states"); }) == "t.itf.json: not an ITF trace (no \"states\" array)");
+}
+
+TEST_CASE("replay reads a counterexample file as a trace, and leaves JSON lines alone", "[spec][trace]") {
+    Machine m = testing::spec_from_text(kSpec);
+    CompiledMachine cm(m);
+    explorer::CheckOptions o;
+    o.properties = {0};
+    Trace t = *explorer::check_explicit(cm, o).properties[0].cex;
+    std::filesystem::path dir = std::filesystem::temp_directory_path() / ("stateproof_itf_" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    auto write = [&](const std::string& name, const std::string& text) {
+        std::ofstream((dir / name).string()) << text;
+        return (dir / name).string();
+    };
+
+    std::string cex = write("cex.itf.json", to_itf(m, t, "never_both violated").dump(2));
+    std::optional<ItfTrace> itf = read_itf_file(cex);
+    REQUIRE(itf);
+    CHECK(itf->header.machine == "T");
+    CHECK(itf->header.implementation == "counterexample (ITF)");
+    std::vector<ObservedStep> steps = itf_observed_steps(m, *itf);
+    REQUIRE(steps.size() == 2);
+    CHECK(steps[0].action == t.steps[1].action);
+    CHECK(steps[1].events == t.steps[2].events);
+    CHECK(steps[1].line == 2);  // the state index stands in for a line
+
+    // Not ITF: the JSON-lines reader's business, including a file it cannot open.
+    CHECK_FALSE(read_itf_file(write("t.jsonl", "{\"action\": \"take\", \"args\": {\"s\": 0}, \"events\": []}\n")));
+    CHECK_FALSE(read_itf_file((dir / "missing.json").string()));
+
+    // An ITF document that does not fit the machine is refused naming the file.
+    json bad = to_itf(m, t);
+    bad["states"][2]["#meta"]["action"] = "fly";
+    std::string bad_path = write("bad.itf.json", bad.dump());
+    std::optional<ItfTrace> bad_itf = read_itf_file(bad_path);
+    REQUIRE(bad_itf);
+    CHECK_THROWS_WITH(itf_observed_steps(m, *bad_itf), bad_path + ": state 2: unknown action 'fly'");
+    std::filesystem::remove_all(dir);
 }

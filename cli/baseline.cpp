@@ -1,0 +1,49 @@
+#include "cli/baseline.h"
+
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+namespace stateproof::cli {
+
+using namespace stateproof::spec;
+using nlohmann::json;
+
+std::set<std::string> read_baseline(const std::string& path) {
+    std::ifstream in(path);
+    json j;
+    try {
+        j = json::parse(in);
+    } catch (const json::exception& e) {
+        throw UsageError(path + ": not a baseline (JSON): " + e.what());
+    }
+    if (!j.is_object() || !j.contains("divergences") || !j["divergences"].is_array())
+        throw UsageError(path + ": not a baseline: no \"divergences\" array");
+    std::set<std::string> out;
+    for (const auto& d : j["divergences"]) {
+        if (!d.is_object() || !d.contains("signature") || !d["signature"].is_string())
+            throw UsageError(path + ": a baseline entry needs a \"signature\" string");
+        out.insert(d["signature"].get<std::string>());
+    }
+    return out;
+}
+
+std::string format_baseline(const CompiledMachine& cm, const std::string& spec_path, const explorer::ConformResult& r) {
+    const Machine& m = cm.machine();
+    json b = {{"spec", spec_path}, {"implementation", r.implementation}, {"divergences", json::array()}};
+    for (const auto& c : m.consts) b["consts"][c.name] = m.format_value(c.type, c.value);
+    for (const auto& d : r.divergences) {
+        std::string scen;
+        for (uint32_t i : d.scenario) scen += (scen.empty() ? "" : "; ") + cm.describe(i);
+        b["divergences"].push_back({{"signature", d.signature}, {"shortest_scenario", scen}});
+    }
+    return b.dump(2) + "\n";
+}
+
+size_t new_divergences(const explorer::ConformResult& r) {
+    size_t fresh = 0;
+    for (const auto& d : r.divergences) fresh += !d.in_baseline;
+    return fresh;
+}
+
+}  // namespace stateproof::cli
