@@ -6,6 +6,12 @@ Reads JSON lines on stdin, writes JSON lines on stdout:
   {"op": "run", "id": N, "machine": M, "consts": {...}, "steps": [{"action": A, "args": {...}}, ...]}
                                             -> {"op": "trace", "id": N, "steps": [{"events": [...]}, ...]}
   {"op": "bye"}                             -> exits
+Every other line gets exactly one answer: a request it cannot take (not a
+JSON object, unknown op, machine or action, a missing, wrongly typed or
+out-of-range argument) gets {"op": "error", "id": N, "message": ...} naming
+the step and argument, and serving goes on. What the implementation does is
+never an error: outcomes the spec has no name for are reported as
+Other:Type:message and Value:repr (stateproof_driver/trace.py).
 Standard library only; runs on Python 3.8 and later.
 
 For people: `driver.py --try MACHINE "anext s=0; send s=0 v=None; body_yield v=V1"`
