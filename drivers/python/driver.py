@@ -50,13 +50,28 @@ def _kind_name(kind):
     return "one of " + ", ".join(kind)
 
 
-def validate(machine, steps, consts):
-    """Checks a run request against what the machine's runner expects; raises
-    BadRequest naming the step and the argument. The runners may then index
-    arguments without checking."""
-    runner = MACHINES.get(machine)
-    if runner is None:
-        raise BadRequest("unknown machine %r (this driver runs %s)" % (machine, ", ".join(sorted(MACHINES))))
+def _compile(params):
+    """A check of one step's args for an action's params (name -> kind): one
+    expression, since it runs for every step of every request."""
+    env, conds = {}, ["type(a) is dict", "len(a) == %d" % len(params)]
+    for i, (name, kind) in enumerate(params.items()):
+        if kind == "slot":
+            conds.append("type(a.get(%r)) is int and 0 <= a[%r] < n" % (name, name))
+        elif kind == "bool":
+            conds.append("type(a.get(%r)) is bool" % (name,))
+        else:
+            env["K%d" % i] = frozenset(kind)
+            conds.append("a.get(%r) in K%d" % (name, i))
+    return eval("lambda a, n: " + " and ".join(conds), env)
+
+
+# Per machine, per action: the check of its arguments.
+_CHECKS = {m: {a: _compile(params) for a, params in module.ACTIONS.items()} for m, module in MODULES.items()}
+_NO_ARGS = {}
+
+
+def _check_consts(machine, consts):
+    """Checks the constants the machine's runner reads; returns SLOTS (or None)."""
     if not isinstance(consts, dict):
         raise BadRequest("consts is not an object")
     module = MODULES[machine]
@@ -66,9 +81,41 @@ def validate(machine, steps, consts):
     slots = consts.get("SLOTS", getattr(module, "DEFAULT_SLOTS", None))
     if slots is not None and (type(slots) is not int or slots < 1):
         raise BadRequest("const SLOTS = %s: expected a positive integer" % json.dumps(slots))
-    if not isinstance(steps, list):
+    return slots
+
+
+_last_consts = [None, None, None]  # machine, consts, SLOTS of the last valid request
+
+
+def validate(machine, steps, consts):
+    """Checks a run request against what the machine's runner expects; raises
+    BadRequest naming the step and the argument. The runners may then index
+    arguments without checking."""
+    checks = _CHECKS.get(machine) if isinstance(machine, str) else None
+    if checks is None:
+        raise BadRequest("unknown machine %s (this driver runs %s)" % (json.dumps(machine), ", ".join(sorted(MACHINES))))
+    if _last_consts[0] == machine and _last_consts[1] == consts:  # the usual case: as in the last request
+        slots = _last_consts[2]
+    else:
+        slots = _check_consts(machine, consts)
+        _last_consts[:] = [machine, dict(consts), slots]
+    if type(steps) is not list:
         raise BadRequest("steps is not an array")
-    actions = module.ACTIONS
+    try:
+        for step in steps:
+            if not checks[step["action"]](step.get("args", _NO_ARGS), slots):
+                break
+        else:
+            return
+    except (TypeError, AttributeError, KeyError):  # not an object, no or an unknown action, unhashable names
+        pass
+    _explain(machine, steps, consts, slots)
+
+
+def _explain(machine, steps, consts, slots):
+    """Why the steps are not what the runner expects: raises BadRequest naming
+    the step and the argument (the slow path of validate)."""
+    actions = MODULES[machine].ACTIONS
     for i, step in enumerate(steps):
         if not isinstance(step, dict):
             raise BadRequest("step %d is not an object" % i)
@@ -88,6 +135,7 @@ def validate(machine, steps, consts):
         for name in args:
             if name not in params:
                 raise BadRequest("step %d (%s): unexpected argument %s" % (i, action, json.dumps(name)))
+    raise BadRequest("the steps do not fit the runner (no single step to blame)")
 
 
 def _fits(value, kind, slots):

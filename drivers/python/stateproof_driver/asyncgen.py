@@ -97,9 +97,10 @@ class Suspend:
 
 
 def value_name(v):
-    for name, value in VALUES.items():
-        if type(value) is type(v) and value == v:
-            return name
+    if v is None:
+        return "None"
+    if type(v) is str and v in VALUES and VALUES[v] == v:  # V1, V2: the values are their names
+        return v
     return other_value(v)
 
 
