@@ -5,7 +5,8 @@ It starts drivers/python/driver.py (with the interpreter running this file)
 as a child, passes each request line to it and each answer line back, one
 request at a time and in order, and injects one fault from run request K on.
 K counts the `run` requests this process has received, from 0 (hello and
-bye are not counted; ids play no part). Standard library only.
+bye are not counted; ids play no part: today's checker numbers scenarios
+from 1, so run K is usually scenario id K+1). Standard library only.
 
     fault_driver.py [FAULT] [--only] [--state FILE] [--driver PATH]
 
@@ -22,8 +23,9 @@ FAULT, one of:
   --signal K         on receiving run K, before answering it, the proxy kills
                      itself with SIGSEGV (os.kill(os.getpid(), SIGSEGV))
   --exit K CODE      on receiving run K, the proxy exits with CODE
-  --hang K           on receiving run K, the proxy stops answering and sleeps
-                     forever (it is still alive, and reads nothing more)
+  --hang K           on receiving run K, the proxy stops answering: it stays
+                     alive and silent, reading and dropping input, until its
+                     stdin is closed, then exits 0
 Without FAULT it is a clean proxy. All answers before run K are the child's,
 unchanged.
 
@@ -141,8 +143,14 @@ def main(argv):
         if hit and fault == "exit":
             os._exit(code)
         if hit and fault == "hang":
-            while True:
-                time.sleep(3600)
+            # Silent from here on. Input is read and dropped, and when the
+            # checker closes the pipe the proxy goes (no orphan is left if the
+            # checker does not kill it); a checker must see the hang by its
+            # timeout, before it closes the pipe.
+            child.kill()
+            for _ in sys.stdin.buffer:
+                pass
+            os._exit(0)
         try:
             child.stdin.write(line if line.endswith(b"\n") else line + b"\n")
             child.stdin.flush()

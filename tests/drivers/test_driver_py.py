@@ -351,16 +351,21 @@ class FaultDriver(unittest.TestCase):
         self.dies_at(["--exit", "0", "0"], 0, 0)
 
     def test_hang(self):
+        """Silent and alive from run K on; it goes when its input is closed."""
         p = subprocess.Popen([sys.executable, PROXY, "--hang", "1"], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        p.stdin.write(b"".join(line(m) for m in batch()[:-1]))  # no bye, and the pipe stays open
+        p.stdin.flush()
+        self.assertEqual([p.stdout.readline().rstrip(b"\n") for _ in range(2)], self.clean[:2])
+        self.assertTrue(all(self.clean[:2]))
         try:
-            out, _ = p.communicate(b"".join(line(m) for m in batch()), timeout=3)
+            p.wait(timeout=2)
             self.fail("the proxy did not hang")
         except subprocess.TimeoutExpired:
             pass
-        self.assertIsNone(p.poll())  # alive, silent
-        p.kill()
-        out, _ = p.communicate()
-        self.assertEqual(out.splitlines(), self.clean[:2])
+        p.stdin.close()
+        self.assertEqual(p.wait(timeout=10), 0)
+        self.assertEqual(p.stdout.read(), b"")
+        p.stdout.close()
 
     def test_state_file_makes_the_fault_fire_once(self):
         with tempfile.TemporaryDirectory() as d:
