@@ -17,7 +17,7 @@ import sys
 import warnings
 import weakref
 
-from .trace import Inapplicable
+from .trace import Inapplicable, other_exception, other_value
 
 VALUES = {"None": None, "V1": "V1", "V2": "V2"}
 
@@ -48,6 +48,19 @@ MESSAGES = {
     (RuntimeError, "async generator raised StopIteration"): "RaisedStopIteration",
     (RuntimeError, "async generator raised StopAsyncIteration"): "RaisedStopAsyncIteration",
 }
+
+# The actions this runner takes and their arguments (driver.py checks every
+# request against them): "slot" is 0..SLOTS-1, a tuple lists the names.
+_V, _E = tuple(VALUES), tuple(EXCEPTIONS)
+ACTIONS = {
+    "anext": {"s": "slot"}, "asend": {"s": "slot", "v": _V}, "athrow": {"s": "slot", "e": _E},
+    "aclose": {"s": "slot"}, "send": {"s": "slot", "v": _V}, "throw": {"s": "slot", "e": _E},
+    "close": {"s": "slot"}, "drop": {"s": "slot"}, "collect": {},
+    "body_yield": {"v": _V}, "body_await": {"v": _V}, "body_return": {}, "body_raise": {"e": _E},
+    "body_propagate": {},
+}
+CONSTS = {"FIRSTITER": ("none", "ok", "raises"), "FINALIZER": "bool", "REENTRANT": "bool"}
+DEFAULT_SLOTS = 2  # spec/asyncgen.sm's default
 
 # An error the spec treats as an exception kind (Exc), not a message (Msg):
 # what a StopIteration thrown at an await becomes in the awaited generator.
@@ -84,10 +97,11 @@ class Suspend:
 
 
 def value_name(v):
-    for name, value in VALUES.items():
-        if value == v:
-            return name
-    return repr(v)
+    if v is None:
+        return "None"
+    if type(v) is str and v in VALUES and VALUES[v] == v:  # V1, V2: the values are their names
+        return v
+    return other_value(v)
 
 
 def exception_event(e):
@@ -101,7 +115,7 @@ def exception_event(e):
     for name, t in EXCEPTIONS.items():
         if typ is t:
             return "Raised", {"e": name}
-    return "Raised", {"e": "Other:%s:%s" % (typ.__name__, msg)}
+    return "Raised", {"e": other_exception(e)}
 
 
 def make_exception(name):
@@ -115,7 +129,8 @@ async def scripted_body(ctl):
         if exc is None:
             ctl.emit("Resumed", v=value_name(value))
         else:
-            ctl.emit("ThrownIn", e=exception_event(exc)[1].get("e", type(exc).__name__))
+            name, args = exception_event(exc)
+            ctl.emit("ThrownIn", e=args["e"] if name == "Raised" else other_exception(exc))
         action, args = ctl.next_reaction()
         if action == "body_yield":
             try:

@@ -6,7 +6,7 @@ performs one attribute lookup, recording each hook and descriptor call in
 order and then the result. Python 3.8 syntax only.
 """
 
-from .trace import Inapplicable
+from .trace import Inapplicable, other_exception, other_value
 
 NAME = "attr"
 
@@ -36,6 +36,20 @@ SETUP = {
 }
 
 
+# The actions this runner takes and their arguments (driver.py checks every
+# request against them): enums as in spec/attribute.sm.
+ACTIONS = {
+    "choose_mode": {"m": ("Dot", "GetattrDefault", "Hasattr", "ObjectGetattribute")},
+    "choose_getattribute": {"g": ("Inherited", "Returns", "Delegates", "RaisesAttr", "RaisesAttrSub", "RaisesOther")},
+    "choose_type_attr": {"t": ("Absent", "DataDescriptor", "NonDataDescriptor", "Plain")},
+    "choose_get": {"k": ("Returns", "RaisesAttr", "RaisesAttrSub", "RaisesOther")},
+    "choose_instance_dict": {"b": "bool"},
+    "choose_getattr": {"k": ("Absent", "Returns", "RaisesAttr", "RaisesAttrSub", "RaisesOther", "Static")},
+    "choose_instance_getattr": {"b": "bool"},
+    "lookup": {},
+}
+
+
 def error_name(e):
     if type(e) is AttributeError:
         return "AttributeError"
@@ -43,7 +57,7 @@ def error_name(e):
         return "AttributeErrorSubclass"
     if type(e) is OtherError:
         return "OtherError"
-    return "Unexpected:%s:%s" % (type(e).__name__, e)
+    return other_exception(e)
 
 
 def build(shape, emit):
@@ -121,8 +135,19 @@ SOURCES = {
 }
 
 
+def source_name(result):
+    for value, name in SOURCES.items():
+        if type(value) is type(result) and value == result:
+            return name
+    return other_value(result)
+
+
 def lookup(shape, emit):
-    obj = build(shape, emit)
+    try:
+        obj = build(shape, emit)
+    except Exception as e:  # the interpreter refused the class shape: say so
+        emit("Raised", e=other_exception(e))
+        return
     mode = shape["mode"]
     try:
         if mode == "Dot":
@@ -136,7 +161,7 @@ def lookup(shape, emit):
     except BaseException as e:
         emit("Raised", e=error_name(e))
         return
-    emit("Result", src=SOURCES.get(result, "Unexpected:%r" % (result,)))
+    emit("Result", src=source_name(result))
 
 
 def run(steps, consts, rec):

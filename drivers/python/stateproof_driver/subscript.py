@@ -8,7 +8,7 @@ Python 3.8 syntax only.
 
 import collections
 
-from .trace import Inapplicable
+from .trace import Inapplicable, other_exception, other_value
 
 
 class OtherError(Exception):
@@ -21,6 +21,17 @@ SETUP = {
     "choose_instance_getitem": "inst_getitem",
     "choose_class_getitem": "cgi",
     "choose_key": "key",
+}
+
+# The actions this runner takes and their arguments (driver.py checks every
+# request against them): enums as in spec/subscript.sm.
+ACTIONS = {
+    "choose_target": {"t": ("Instance", "Class", "TypeItself", "Deque")},
+    "choose_getitem": {"g": ("Absent", "Returns", "RaisesKey", "RaisesOther")},
+    "choose_instance_getitem": {"b": "bool"},
+    "choose_class_getitem": {"c": ("Absent", "OnClass", "OnMetaclass", "NoneValue", "Raises")},
+    "choose_key": {"k": ("IntKey", "StrKey")},
+    "subscript": {},
 }
 
 KEYS = {"IntKey": 0, "StrKey": "k"}
@@ -38,7 +49,7 @@ def key_name(k):
     for name, value in KEYS.items():
         if type(value) is type(k) and value == k:
             return name
-    return "Unexpected:%r" % (k,)
+    return other_value(k)
 
 
 def build(shape, emit):
@@ -101,23 +112,34 @@ def build(shape, emit):
 SOURCES = {"getitem": "FromGetitem", "meta": "FromMetaGetitem", "class_getitem": "FromClassGetitem", 1: "FromDeque"}
 
 
+def source_name(result):
+    for value, name in SOURCES.items():
+        if type(value) is type(result) and value == result:
+            return name
+    return other_value(result)
+
+
 def subscript(shape, emit):
-    obj = build(shape, emit)
     try:
+        obj = build(shape, emit)
         result = obj[KEYS[shape["key"]]]
     except TypeError as e:
-        emit("TypeErr", m=MESSAGES.get(str(e), "Unexpected:%s" % e))
+        name = MESSAGES.get(str(e)) if type(e) is TypeError else None
+        emit("TypeErr", m=name if name is not None else other_exception(e))
         return
-    except KeyError:
-        emit("Raised", e="KeyError")
+    except KeyError as e:
+        emit("Raised", e="KeyError" if type(e) is KeyError else other_exception(e))
         return
     except OtherError:
         emit("Raised", e="OtherError")
         return
+    except Exception as e:  # what the spec has no name for: report it as seen
+        emit("Raised", e=other_exception(e))
+        return
     if obj is type:
-        emit("Result", src="GenericAlias" if type(result).__name__ == "GenericAlias" else "Unexpected:%r" % (result,))
+        emit("Result", src="GenericAlias" if type(result).__name__ == "GenericAlias" else other_value(result))
     else:
-        emit("Result", src=SOURCES.get(result, "Unexpected:%r" % (result,)))
+        emit("Result", src=source_name(result))
 
 
 def run(steps, consts, rec):

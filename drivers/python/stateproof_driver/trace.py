@@ -1,6 +1,25 @@
 """Recording what a scenario's steps observe, as the spec's events."""
 
 
+def other_exception(e):
+    """How a driver reports an exception the spec has no name for:
+    `Other:<type name>:<str(e)>` (docs/driver-protocol.md). The checker, not
+    the driver, decides whether the spec allows it (it never names one)."""
+    try:
+        message = str(e)
+    except Exception as inner:  # a __str__ that raises is itself worth reporting
+        message = "<str raised %s>" % (type(inner).__name__,)
+    return "Other:%s:%s" % (type(e).__name__, message)
+
+
+def other_value(v):
+    """How a driver reports a value the spec has no name for: `Value:<repr(v)>`."""
+    try:
+        return "Value:%r" % (v,)
+    except Exception as e:  # a repr that raises is itself worth reporting
+        return "Value:<repr raised %s>" % (type(e).__name__,)
+
+
 class Inapplicable(Exception):
     """A step that cannot be performed in the implementation's current state
     (e.g. a body reaction while the body is not running). The scenario stops
