@@ -32,7 +32,8 @@ CLI::App* setup_conform(CLI::App& app, ConformCommand& o) {
     c->add_option("--suffix", o.suffix, "With --cover: append every continuation of this length")->capture_default_str();
     c->add_option("--max-scenarios", o.max_scenarios, "Refuse (exit 3) to run more scenarios than this")->capture_default_str();
     c->add_option("--batch", o.batch, "Scenarios per round trip to the implementation")->capture_default_str()->check(CLI::Range(1u, 100000u));
-    c->add_option("--timeout", o.timeout, "Seconds to wait for a driver's answer")->capture_default_str()->check(CLI::PositiveNumber);
+    c->add_option("--timeout", o.timeout, "Seconds to wait for a driver's answer; longer is a fault (hang) of the scenario")->capture_default_str()->check(CLI::PositiveNumber);
+    c->add_option("--max-restarts", o.max_restarts, "Faults (crash, exit, hang, protocol) in a row, with no scenario answered between, after which the run ends with exit 3 and the report so far")->capture_default_str();
     c->add_flag("--json", o.json, "Print the result as JSON");
     c->add_option("--junit", o.junit, "Write a JUnit XML report (one test case per divergence class) to FILE")->type_name("FILE");
     c->add_option("--baseline", o.baseline, "Known divergences (a file written by --write-baseline): only new ones fail")->type_name("FILE")->check(CLI::ExistingFile);
@@ -55,6 +56,16 @@ void save_traces(const CompiledMachine& cm, const ConformCommand& o, const explo
     for (const auto& d : r.divergences) {
         std::string text = header_to_json(h).dump() + "\n";
         for (const auto& s : d.observed) text += step_to_json(m, s).dump() + "\n";
+        // A fault has no answer: the steps that cause it, the last marked.
+        for (size_t k = 0; !d.fault.empty() && k < d.scenario.size(); ++k) {
+            ObservedStep s;
+            s.action = cm.instance(d.scenario[k]).action;
+            s.args = cm.instance(d.scenario[k]).args;
+            if (k + 1 == d.scenario.size()) s.stopped = "fault: " + d.fault;
+            json st = step_to_json(m, s);
+            st.erase("events");
+            text += st.dump() + "\n";
+        }
         write_file_atomically((fs::path(o.save_traces) / ("divergence-" + std::to_string(++n) + ".jsonl")).string(), text);
     }
 }
@@ -74,6 +85,7 @@ int run_conform(const ConformCommand& o) {
     co.suffix = o.suffix;
     co.max_scenarios = o.max_scenarios;
     co.batch = o.batch;
+    co.max_restarts = o.max_restarts;
     if (!o.baseline.empty()) co.baseline = read_baseline(o.baseline);
     co.progress = [&, last = std::chrono::steady_clock::now()](uint64_t done, uint64_t total) mutable {
         auto now = std::chrono::steady_clock::now();
@@ -94,6 +106,7 @@ int run_conform(const ConformCommand& o) {
 
     if (o.json) std::cout << conform_json(cm, o.spec.path, r).dump(2) << "\n";
     else std::cout << format_conform(cm, o.spec.path, r);
+    if (!r.stopped_early.empty()) return exit_code::limit;
     return new_divergences(r) ? exit_code::violated : exit_code::holds;
 }
 

@@ -15,6 +15,7 @@ struct ConformCommand {
     uint64_t max_scenarios = 5'000'000;
     uint32_t batch = 256;
     double timeout = 60;
+    uint32_t max_restarts = 20;
     bool json = false;
     std::string junit;
     std::string baseline;

@@ -107,6 +107,21 @@ json conform_json(const CompiledMachine& cm, const std::string& spec_path, const
     json divs = json::array();
     for (const auto& d : r.divergences) {
         json steps = json::array();
+        if (!d.fault.empty()) {
+            // No answer to show: the scenario's steps, as a request would carry them.
+            for (uint32_t i : d.scenario) {
+                ObservedStep s;
+                s.action = cm.instance(i).action;
+                s.args = cm.instance(i).args;
+                json st = step_to_json(m, s);
+                st.erase("events");
+                steps.push_back(st);
+            }
+            divs.push_back({{"signature", d.signature}, {"in_baseline", d.in_baseline}, {"occurrences", d.occurrences},
+                            {"scenario", steps}, {"fault", d.fault}, {"fault_detail", d.fault_detail},
+                            {"fault_reproduced", d.fault_reproduced}});
+            continue;
+        }
         for (const auto& s : d.observed) steps.push_back(step_to_json(m, s));
         json alts = json::array();
         for (const auto& a : d.spec_alternatives) {
@@ -123,7 +138,9 @@ json conform_json(const CompiledMachine& cm, const std::string& spec_path, const
               {"unsupported", r.unsupported}, {"spec_states", r.spec_states},
               {"spec_transitions", r.spec_transitions}, {"transitions_covered", r.transitions_covered},
               {"seconds", r.seconds},      {"divergences", divs},
-              {"new_divergences", fresh},  {"exit_code", fresh ? 1 : 0}};
+              {"new_divergences", fresh},  {"exit_code", !r.stopped_early.empty() ? 3 : fresh ? 1 : 0}};
+    if (r.restarts) j["restarts"] = r.restarts;
+    if (!r.stopped_early.empty()) j["stopped_early"] = r.stopped_early;
     for (const auto& c : m.consts) j["consts"][c.name] = m.format_value(c.type, c.value);
     return j;
 }

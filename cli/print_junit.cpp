@@ -18,7 +18,10 @@ std::string xml_escape(const std::string& s) {
         case '<': o += "&lt;"; break;
         case '>': o += "&gt;"; break;
         case '"': o += "&quot;"; break;
-        default: o += c;
+        default:
+            // XML 1.0 has no control characters (a driver's stderr may hold some).
+            if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t' && c != '\r') o += "\xEF\xBF\xBD";
+            else o += c;
         }
     }
     return o;

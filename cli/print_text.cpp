@@ -250,10 +250,26 @@ std::string format_observed(const CompiledMachine& cm, const ObservedStep& s) {
     return cm.describe(cm.instance_of(s.action, s.args)) + " -> " + format_events(cm, s.events);
 }
 
+// A fault of the implementation: the scenario that causes it, and what it left.
+static std::string format_fault(const CompiledMachine& cm, const explorer::Divergence& d) {
+    std::ostringstream out;
+    out << "  " << (d.fault_reproduced ? "the shortest scenario that causes it on a fresh start"
+                                       : "the scenario it failed on (it did not fail again on a fresh start)")
+        << " (" << d.scenario.size() << " step" << (d.scenario.size() == 1 ? "" : "s") << "):\n";
+    for (size_t k = 0; k < d.scenario.size(); ++k)
+        out << "  " << (k + 1 < 10 ? " " : "") << k + 1 << "  " << cm.describe(d.scenario[k])
+            << (k + 1 == d.scenario.size() ? "  <-- the implementation failed in this scenario" : "") << "\n";
+    std::string detail = d.fault_detail;
+    for (size_t at = 0; (at = detail.find('\n', at)) != std::string::npos; at += 3) detail.replace(at, 1, "\n  ");
+    if (!detail.empty()) out << "  " << detail << (detail.back() == '\n' ? "" : "\n");
+    return out.str();
+}
+
 std::string format_divergence(const CompiledMachine& cm, const explorer::Divergence& d, size_t number) {
     std::ostringstream out;
     out << "divergence " << number << (d.in_baseline ? " (in the baseline)" : " (new)") << ", seen in "
         << d.occurrences << " scenario" << (d.occurrences == 1 ? "" : "s") << ":\n  " << d.signature << "\n";
+    if (!d.fault.empty()) return out.str() + format_fault(cm, d);
     out << "  the shortest scenario (" << d.scenario.size() << " step" << (d.scenario.size() == 1 ? "" : "s") << "):\n";
     size_t w = 0;
     for (uint32_t i : d.scenario) w = std::max(w, cm.describe(i).size());
@@ -289,6 +305,8 @@ std::string format_conform(const CompiledMachine& cm, const std::string& spec_pa
     out << "scenarios: " << r.scenarios << " (" << r.steps << " steps) in " << format_seconds(r.seconds)
         << "; spec transitions covered: " << pct << " (" << r.transitions_covered << " of " << r.spec_transitions << ")\n";
     if (r.unsupported) out << "unsupported by the implementation: " << r.unsupported << " scenarios\n";
+    if (r.restarts) out << "restarted after a fault: " << r.restarts << " time" << (r.restarts == 1 ? "" : "s") << "\n";
+    if (!r.stopped_early.empty()) out << "stopped early: " << r.stopped_early << "\n";
     out << "divergences: " << r.divergences.size() << " class" << (r.divergences.size() == 1 ? "" : "es")
         << " (" << fresh << " new, " << r.divergences.size() - fresh << " in the baseline)\n";
     size_t n = 0;

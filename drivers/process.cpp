@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <sstream>
 
 #include <nlohmann/json.hpp>
 
@@ -32,20 +33,37 @@ static json consts_of(const Machine& m) {
     return c;
 }
 
+std::string format_timeout(double seconds) {
+    std::ostringstream s;
+    s << seconds << " s";
+    return s.str();
+}
+
 DriverProcess::DriverProcess(const std::string& command, const CompiledMachine& cm, double timeout_seconds)
     : cm_(cm), command_(command), timeout_(timeout_seconds) {
+    // A driver that exits must not kill us with SIGPIPE: writes fail with EPIPE.
+    signal(SIGPIPE, SIG_IGN);
+    start();
+}
+
+DriverProcess::~DriverProcess() { stop(); }
+
+void DriverProcess::start() {
     int in[2], out[2], err[2];
-    if (pipe(in) || pipe(out) || pipe(err)) throw UsageError("--driver: cannot create pipes: " + std::string(std::strerror(errno)));
+    if (pipe2(in, O_CLOEXEC) || pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC))
+        throw UsageError("--driver: cannot create pipes: " + std::string(std::strerror(errno)));
     pid_t pid = fork();
     if (pid < 0) throw UsageError("--driver: cannot fork: " + std::string(std::strerror(errno)));
     if (pid == 0) {
+        // A process group of its own: ending the driver ends what it started.
+        setpgid(0, 0);
         dup2(in[0], 0);
         dup2(out[1], 1);
         dup2(err[1], 2);
-        for (int fd : {in[0], in[1], out[0], out[1], err[0], err[1]}) close(fd);
-        execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
+        execl("/bin/sh", "sh", "-c", command_.c_str(), static_cast<char*>(nullptr));
         _exit(127);
     }
+    setpgid(pid, pid);  // also here: no race with the child's own call
     pid_ = pid;
     close(in[0]);
     close(out[1]);
@@ -53,95 +71,140 @@ DriverProcess::DriverProcess(const std::string& command, const CompiledMachine& 
     in_ = in[1];
     out_ = out[0];
     err_ = err[0];
-    // A driver that exits must not kill us with SIGPIPE: writes fail with EPIPE.
-    signal(SIGPIPE, SIG_IGN);
+    fcntl(in_, F_SETFL, fcntl(in_, F_GETFL) | O_NONBLOCK);
     fcntl(err_, F_SETFL, fcntl(err_, F_GETFL) | O_NONBLOCK);
+    eof_ = false;
+    buffer_.clear();
+    head_ = scanned_ = 0;
+    stderr_.clear();
 
-    write_all(json{{"op", "hello"}, {"protocol", kProtocol}}.dump() + "\n");
     json hello;
-    std::string line = read_line();
+    std::string line;
     try {
-        hello = json::parse(line);
-    } catch (const json::exception&) {
-        fail("its first line is not JSON: " + line.substr(0, 200));
+        std::string text = json{{"op", "hello"}, {"protocol", kProtocol}}.dump() + "\n";
+        for (size_t done = 0; done < text.size();) {
+            ssize_t n = ::write(in_, text.data() + done, text.size() - done);
+            if (n > 0) done += size_t(n);
+            else if (n < 0 && errno == EPIPE) died("before it read the hello");
+            else pump(100, true);
+        }
+        line = read_line();
+    } catch (const Failed& f) {
+        fail_start((f.fault.kind.rfind("exit", 0) == 0 || f.fault.kind.rfind("crash", 0) == 0 ? "it exited (" + f.fault.kind + ")"
+                                                                                                : f.fault.kind) +
+                   " before answering the hello");
     }
-    if (hello.value("op", "") != "hello") fail("it did not answer the hello: " + line.substr(0, 200));
-    if (hello.value("protocol", 0) != kProtocol)
-        fail("it speaks protocol " + hello.value("protocol", json()).dump() + "; stateproof speaks " + std::to_string(kProtocol));
-    implementation_ = hello.value("implementation", command_);
+    hello = json::parse(line, nullptr, false);
+    if (hello.is_discarded()) fail_start("its first line is not JSON: " + line.substr(0, 200));
+    if (!hello.is_object() || hello.value("op", json()) != "hello") fail_start("it did not answer the hello: " + line.substr(0, 200));
+    if (hello.value("protocol", json()) != kProtocol)
+        fail_start("it speaks protocol " + hello.value("protocol", json()).dump() + "; stateproof speaks " + std::to_string(kProtocol));
+    implementation_ = hello.contains("implementation") && hello["implementation"].is_string()
+                          ? hello["implementation"].get<std::string>()
+                          : command_;
     const std::string& machine = cm_.machine().name;
     bool known = false;
     if (hello.contains("machines") && hello["machines"].is_array())
         for (const auto& m : hello["machines"]) known |= m.is_string() && m.get<std::string>() == machine;
-    if (!known) fail("it does not run machine " + machine + " (it runs " + hello.value("machines", json::array()).dump() + ")");
+    if (!known) fail_start("it does not run machine " + machine + " (it runs " + hello.value("machines", json::array()).dump() + ")");
 }
 
-DriverProcess::~DriverProcess() {
+void DriverProcess::stop() {
     if (in_ >= 0) {
         std::string bye = json{{"op", "bye"}}.dump() + "\n";
         (void)!::write(in_, bye.data(), bye.size());
         close(in_);
+        in_ = -1;
     }
     if (pid_ > 0) {
-        for (int k = 0; k < 50; ++k) {
-            if (waitpid(pid_, nullptr, WNOHANG) == pid_) {
-                pid_ = -1;
-                break;
-            }
-            usleep(20000);
-        }
-        if (pid_ > 0) {
-            kill(pid_, SIGKILL);
-            waitpid(pid_, nullptr, 0);
-        }
+        // A second to leave on its own after bye and end of input, then the
+        // whole group goes: a spinning interpreter must not keep a core.
+        for (int k = 0; k < 50 && waitpid(pid_, nullptr, WNOHANG) != pid_; ++k) usleep(20000);
+        kill(-pid_, SIGKILL);
+        waitpid(pid_, nullptr, 0);
+        pid_ = -1;
     }
     if (out_ >= 0) close(out_);
     if (err_ >= 0) close(err_);
+    out_ = err_ = -1;
 }
 
-void DriverProcess::fail(const std::string& what) {
-    // Collect what the driver said on stderr before it went wrong.
+void DriverProcess::restart() {
+    stop();
+    start();
+}
+
+std::string DriverProcess::stderr_tail() {
     char buf[4096];
     ssize_t n;
-    while ((n = ::read(err_, buf, sizeof buf)) > 0) stderr_.append(buf, size_t(n));
+    while (err_ >= 0 && (n = ::read(err_, buf, sizeof buf)) > 0) stderr_.append(buf, size_t(n));
+    return stderr_.size() > 2000 ? stderr_.substr(stderr_.size() - 2000) : stderr_;
+}
+
+void DriverProcess::fail_start(const std::string& what) {
     std::string msg = "--driver '" + command_ + "': " + what;
-    if (!stderr_.empty()) {
-        std::string tail = stderr_.size() > 2000 ? stderr_.substr(stderr_.size() - 2000) : stderr_;
-        msg += "\n  the driver's stderr:\n" + tail;
-    }
+    std::string tail = stderr_tail();
+    if (!tail.empty()) msg += "\n  the driver's stderr:\n" + tail;
+    stop();
     throw UsageError(msg);
 }
 
-void DriverProcess::write_all(const std::string& text) {
-    size_t done = 0;
-    while (done < text.size()) {
-        ssize_t n = ::write(in_, text.data() + done, text.size() - done);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            fail("it stopped reading its input (" + std::string(std::strerror(errno)) + ")");
-        }
-        done += size_t(n);
+void DriverProcess::failed(std::string kind, const std::string& detail) {
+    throw Failed{{std::move(kind), detail}};
+}
+
+void DriverProcess::died(const std::string& when) {
+    // Its stdout ended or its stdin broke: how did it end? A driver run
+    // through `sh -c` that dies by signal N is reported by sh as exit 128+N.
+    int status = 0;
+    bool ended = false;
+    for (int k = 0; k < 100 && !ended; ++k) {
+        ended = waitpid(pid_, &status, WNOHANG) == pid_;
+        if (!ended) usleep(20000);
     }
+    if (!ended) failed("protocol: it closed its output", "it closed its stdout " + when + " but kept running");
+    pid_ = -1;
+    std::string kind;
+    if (WIFSIGNALED(status)) kind = "crash (signal " + std::to_string(WTERMSIG(status)) + ")";
+    else if (WEXITSTATUS(status) > 128 && WEXITSTATUS(status) <= 128 + 64)
+        kind = "crash (signal " + std::to_string(WEXITSTATUS(status) - 128) + ")";
+    else kind = "exit " + std::to_string(WEXITSTATUS(status));
+    failed(kind, "it ended " + when);
+}
+
+bool DriverProcess::take_line(std::string& line) {
+    // Only bytes not searched before are searched: a long line arriving in
+    // many chunks costs its length once, not once per chunk.
+    size_t nl = buffer_.find('\n', std::max(scanned_, head_));
+    if (nl == std::string::npos) {
+        scanned_ = buffer_.size();
+        return false;
+    }
+    line.assign(buffer_, head_, nl - head_);
+    head_ = scanned_ = nl + 1;
+    if (head_ > 65536 && head_ * 2 > buffer_.size()) {
+        buffer_.erase(0, head_);
+        scanned_ -= head_;
+        head_ = 0;
+    }
+    return true;
 }
 
 std::string DriverProcess::read_line() {
     auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_);
+    std::string line;
     for (;;) {
-        auto nl = buffer_.find('\n');
-        if (nl != std::string::npos) {
-            std::string line = buffer_.substr(0, nl);
-            buffer_.erase(0, nl + 1);
-            return line;
-        }
+        if (take_line(line)) return line;
+        if (eof_) died("while it was expected to answer");
         auto left = std::chrono::duration<double>(deadline - std::chrono::steady_clock::now()).count();
-        if (left <= 0) fail("no answer within " + std::to_string(int(timeout_)) + " s");
+        if (left <= 0) failed("hang (> " + format_timeout(timeout_) + ")", "no answer within " + format_timeout(timeout_));
         pump(int(std::min(left, 1.0) * 1000) + 1, false);
     }
 }
 
 void DriverProcess::pump(int ms, bool want_write) {
-    pollfd fds[3] = {{out_, POLLIN, 0}, {err_, POLLIN, 0}, {in_, short(want_write ? POLLOUT : 0), 0}};
-    if (poll(fds, 3, ms) < 0 && errno != EINTR) fail("poll failed");
+    pollfd fds[3] = {{out_, short(eof_ ? 0 : POLLIN), 0}, {err_, POLLIN, 0}, {in_, short(want_write ? POLLOUT : 0), 0}};
+    if (poll(fds, 3, ms) < 0 && errno != EINTR) failed("protocol: poll failed", std::strerror(errno));
     char buf[65536];
     if (fds[1].revents & POLLIN) {
         ssize_t n = ::read(err_, buf, sizeof buf);
@@ -150,14 +213,15 @@ void DriverProcess::pump(int ms, bool want_write) {
             if (stderr_.size() > 65536) stderr_.erase(0, stderr_.size() - 65536);
         }
     }
-    if (fds[0].revents & (POLLIN | POLLHUP)) {
+    if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
         ssize_t n = ::read(out_, buf, sizeof buf);
-        if (n == 0) fail("it exited");
+        if (n == 0) eof_ = true;
         if (n > 0) buffer_.append(buf, size_t(n));
     }
 }
 
-void DriverProcess::run(const std::vector<explorer::Scenario>& batch, std::vector<std::vector<ObservedStep>>& out) {
+size_t DriverProcess::run(const std::vector<explorer::Scenario>& batch, std::vector<std::vector<ObservedStep>>& out,
+                          explorer::Fault& fault) {
     const Machine& m = cm_.machine();
     if (step_json_.empty()) {
         // Requests are spliced from text rendered once: building JSON values
@@ -188,67 +252,99 @@ void DriverProcess::run(const std::vector<explorer::Scenario>& batch, std::vecto
     }
     out.assign(batch.size(), {});
     size_t written = 0, answered = 0;
-    fcntl(in_, F_SETFL, fcntl(in_, F_GETFL) | O_NONBLOCK);
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_);
-    while (answered < batch.size()) {
-        // Write what the pipe takes, then consume whole answer lines.
-        while (written < request.size()) {
-            ssize_t n = ::write(in_, request.data() + written, request.size() - written);
-            if (n > 0) {
-                written += size_t(n);
+    try {
+        auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_);
+        std::string line;
+        while (answered < batch.size()) {
+            // Write what the pipe takes, then consume whole answer lines.
+            while (written < request.size()) {
+                ssize_t n = ::write(in_, request.data() + written, request.size() - written);
+                if (n > 0) {
+                    written += size_t(n);
+                    continue;
+                }
+                if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
+                if (n < 0 && errno == EINTR) continue;
+                died("while scenarios were being written to it");
+            }
+            if (!take_line(line)) {
+                if (eof_) died("while it was expected to answer");
+                if (std::chrono::steady_clock::now() > deadline)
+                    failed("hang (> " + format_timeout(timeout_) + ")", "no answer within " + format_timeout(timeout_));
+                pump(200, written < request.size());
                 continue;
             }
-            if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
-            if (n < 0 && errno == EINTR) continue;
-            fail("it stopped reading its input");
+            deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_);
+            read_answer(line, batch[answered], ids[answered], out[answered]);
+            ++answered;
         }
-        auto nl = buffer_.find('\n');
-        if (nl == std::string::npos) {
-            if (std::chrono::steady_clock::now() > deadline) fail("no answer within " + std::to_string(int(timeout_)) + " s");
-            pump(200, written < request.size());
-            continue;
+    } catch (const Failed& f) {
+        fault = f.fault;
+        std::string tail = stderr_tail();
+        if (!tail.empty()) {
+            for (size_t at = 0; (at = tail.find('\n', at)) != std::string::npos && at + 1 < tail.size(); at += 3)
+                tail.replace(at, 1, "\n  ");
+            fault.detail += "\nthe driver's stderr:\n  " + tail;
         }
-        std::string line = buffer_.substr(0, nl);
-        buffer_.erase(0, nl + 1);
-        deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_);
-        json reply;
-        try {
-            reply = json::parse(line);
-        } catch (const json::exception&) {
-            fail("an answer is not JSON: " + line.substr(0, 200));
-        }
-        std::string op = reply.value("op", "");
-        if (op == "error") fail("it reported an error: " + reply.value("message", line.substr(0, 200)));
-        if (op != "trace") fail("unexpected answer: " + line.substr(0, 200));
-        uint64_t id = reply.value("id", uint64_t(0));
-        // Ids in a batch are consecutive: the answer's place is its offset.
-        if (id < ids.front() || id > ids.back()) fail("an answer for an unknown scenario id " + std::to_string(id));
-        size_t k = size_t(id - ids.front());
-        const auto& sc = batch[k];
-        std::vector<ObservedStep>& obs = out[k];
-        if (reply.contains("unsupported")) {
-            ObservedStep s;
-            s.action = cm_.instance(sc[0]).action;
-            s.args = cm_.instance(sc[0]).args;
-            s.stopped = "unsupported: " + reply["unsupported"].get<std::string>();
-            obs.push_back(s);
-        } else {
-            const json& steps = reply.value("steps", json::array());
-            if (steps.size() > sc.size()) fail("it answered more steps than scenario " + std::to_string(id) + " has");
-            for (size_t j = 0; j < steps.size(); ++j) {
-                ObservedStep s;
-                s.action = cm_.instance(sc[j]).action;
-                s.args = cm_.instance(sc[j]).args;
-                std::string where = "driver answer for scenario " + std::to_string(id) + " step " + std::to_string(j + 1);
-                if (steps[j].contains("events")) s.events = events_from_json(m, steps[j]["events"], where);
-                for (const char* key : {"inapplicable", "unsupported"})
-                    if (steps[j].contains(key)) s.stopped = std::string(key) + ": " + steps[j][key].get<std::string>();
-                obs.push_back(std::move(s));
+        stop();
+        return answered;
+    }
+    return answered;
+}
+
+void DriverProcess::read_answer(const std::string& line, const explorer::Scenario& sc, uint64_t id,
+                                std::vector<ObservedStep>& obs) {
+    const Machine& m = cm_.machine();
+    std::string shown = line.size() > 200 ? line.substr(0, 200) + "..." : line;
+    json reply = json::parse(line, nullptr, false);
+    if (reply.is_discarded()) failed("protocol: an answer is not JSON", shown);
+    if (!reply.is_object() || !reply.contains("op") || !reply["op"].is_string())
+        failed("protocol: an answer is not {\"op\": ...}", shown);
+    std::string op = reply["op"].get<std::string>();
+    if (op == "error")
+        failed("driver error", reply.contains("message") && reply["message"].is_string() ? reply["message"].get<std::string>() : shown);
+    if (op != "trace") failed("protocol: an answer that is not a trace", shown);
+    // Answers come in order: the next one is for the first scenario not answered.
+    if (!reply.contains("id") || reply["id"] != json(id))
+        failed("protocol: an answer out of order",
+               "an answer for scenario id " + reply.value("id", json()).dump() + " when " + std::to_string(id) + " was next");
+    if (reply.contains("unsupported")) {
+        if (!reply["unsupported"].is_string()) failed("protocol: \"unsupported\" is not a string", shown);
+        ObservedStep s;
+        s.action = cm_.instance(sc[0]).action;
+        s.args = cm_.instance(sc[0]).args;
+        s.stopped = "unsupported: " + reply["unsupported"].get<std::string>();
+        obs.push_back(s);
+        return;
+    }
+    if (!reply.contains("steps") || !reply["steps"].is_array()) failed("protocol: an answer without \"steps\"", shown);
+    const json& steps = reply["steps"];
+    if (steps.size() > sc.size())
+        failed("protocol: more steps than the scenario has",
+               std::to_string(steps.size()) + " steps answered for a scenario of " + std::to_string(sc.size()));
+    for (size_t j = 0; j < steps.size(); ++j) {
+        ObservedStep s;
+        s.action = cm_.instance(sc[j]).action;
+        s.args = cm_.instance(sc[j]).args;
+        const json& st = steps[j];
+        if (!st.is_object()) failed("protocol: a step is not a JSON object", shown);
+        std::string where = "step " + std::to_string(j + 1);
+        if (st.contains("events")) {
+            try {
+                s.events = events_from_json(m, st["events"], where);
+            } catch (const UsageError& e) {
+                failed("protocol: malformed events", e.what());
             }
         }
-        ++answered;
+        for (const char* key : {"inapplicable", "unsupported"}) {
+            if (!st.contains(key)) continue;
+            if (!st[key].is_string()) failed(std::string("protocol: \"") + key + "\" is not a string", shown);
+            s.stopped = std::string(key) + ": " + st[key].get<std::string>();
+        }
+        bool stopped = !s.stopped.empty();
+        obs.push_back(std::move(s));
+        if (stopped) break;
     }
-    fcntl(in_, F_SETFL, fcntl(in_, F_GETFL) & ~O_NONBLOCK);
 }
 
 }  // namespace stateproof::drivers

@@ -192,81 +192,145 @@ ConformResult conform(const CompiledMachine& cm, Implementation& impl, const Con
     std::unordered_set<uint64_t> covered;
     std::map<std::string, Divergence> classes;
 
-    std::vector<std::vector<ObservedStep>> observed;
     Replayer rep(cm);
-    for (size_t first = 0; first < scenarios.size(); first += o.batch) {
-        size_t n = std::min<size_t>(o.batch, scenarios.size() - first);
-        std::vector<Scenario> batch(scenarios.begin() + first, scenarios.begin() + first + n);
-        observed.clear();
-        impl.run(batch, observed);
-        if (observed.size() != batch.size())
-            throw UsageError("the implementation answered " + std::to_string(observed.size()) + " traces for " +
-                             std::to_string(batch.size()) + " scenarios");
-        for (size_t k = 0; k < n; ++k) {
-            const Scenario& sc = batch[k];
-            const auto& obs = observed[k];
-            ++r.scenarios;
-            if (!obs.empty() && obs.back().stopped.rfind("unsupported", 0) == 0) {
-                ++r.unsupported;
-                continue;
-            }
-            rep.reset();
-            size_t step = 0;
-            bool diverged = false;
-            std::vector<StateId> pre;
-            for (; step < obs.size(); ++step) {
-                if (obs[step].action != cm.instance(sc[step]).action || obs[step].args != cm.instance(sc[step]).args)
-                    throw UsageError("the implementation reported step " + std::to_string(step + 1) +
-                                     " as a different action than the scenario's");
-                pre.clear();
-                for (const auto& st : rep.states())
-                    if (auto id = g.find(st)) pre.push_back(*id);
-                if (!rep.step(obs[step])) {
-                    diverged = true;
-                    break;
-                }
-                ++r.steps;
-                for (StateId id : pre) covered.insert((uint64_t(id) << 32) | sc[step]);
-            }
-            if (!diverged && obs.size() < sc.size()) {
-                // It stopped early without saying why: a divergence at the next step.
-                ObservedStep missing;
-                missing.action = cm.instance(sc[obs.size()]).action;
-                missing.args = cm.instance(sc[obs.size()]).args;
-                missing.stopped = "the implementation returned no result for this step";
-                rep.step(missing);
-                diverged = true;
-                step = obs.size();
-            }
-            if (!diverged) continue;
-            const ReplayMismatch& mm = rep.mismatch();
-            const ObservedStep& bad = step < obs.size() ? obs[step] : mm.observed;
-            std::string expected;
-            std::vector<std::string> alts;
-            for (const auto& e : mm.would_emit) alts.push_back(event_class(cm, e));
-            std::sort(alts.begin(), alts.end());
-            for (const auto& a : alts) expected += (expected.empty() ? "" : " or ") + a;
-            if (alts.empty()) expected = "does not allow it";
-            std::string got = bad.stopped.empty() ? event_class(cm, bad.events) : "stopped: " + bad.stopped;
-            std::string sig = cm.machine().actions[cm.instance(sc[step]).action].name + ": spec " + expected +
-                              " | implementation " + got;
-            Divergence& d = classes[sig];
-            ++d.occurrences;
-            if (d.occurrences == 1 || step + 1 < d.scenario.size()) {
-                d.signature = sig;
-                d.scenario.assign(sc.begin(), sc.begin() + step + 1);
-                d.observed.assign(obs.begin(), obs.begin() + std::min(obs.size(), step + 1));
-                if (d.observed.size() < d.scenario.size()) d.observed.push_back(mm.observed);
-                d.spec_alternatives = mm.would_emit;
-                d.guard_false = mm.guard_false;
-                // The spec's events for the matched steps: what was observed.
-                d.expected.clear();
-                for (size_t j = 0; j < step; ++j) d.expected.push_back(obs[j].events);
-                d.in_baseline = o.baseline.count(sig) > 0;
-            }
+    // One scenario's answer, compared with the spec step by step.
+    auto check = [&](const Scenario& sc, const std::vector<ObservedStep>& obs) {
+        ++r.scenarios;
+        if (!obs.empty() && obs.back().stopped.rfind("unsupported", 0) == 0) {
+            ++r.unsupported;
+            return;
         }
-        if (o.progress) o.progress(first + n, scenarios.size());
+        rep.reset();
+        size_t step = 0;
+        bool diverged = false;
+        std::vector<StateId> pre;
+        for (; step < obs.size(); ++step) {
+            if (obs[step].action != cm.instance(sc[step]).action || obs[step].args != cm.instance(sc[step]).args)
+                throw UsageError("the implementation reported step " + std::to_string(step + 1) +
+                                 " as a different action than the scenario's");
+            pre.clear();
+            for (const auto& st : rep.states())
+                if (auto id = g.find(st)) pre.push_back(*id);
+            if (!rep.step(obs[step])) {
+                diverged = true;
+                break;
+            }
+            ++r.steps;
+            for (StateId id : pre) covered.insert((uint64_t(id) << 32) | sc[step]);
+        }
+        if (!diverged && obs.size() < sc.size()) {
+            // It stopped early without saying why: a divergence at the next step.
+            ObservedStep missing;
+            missing.action = cm.instance(sc[obs.size()]).action;
+            missing.args = cm.instance(sc[obs.size()]).args;
+            missing.stopped = "the implementation returned no result for this step";
+            rep.step(missing);
+            diverged = true;
+            step = obs.size();
+        }
+        if (!diverged) return;
+        const ReplayMismatch& mm = rep.mismatch();
+        const ObservedStep& bad = step < obs.size() ? obs[step] : mm.observed;
+        std::string expected;
+        std::vector<std::string> alts;
+        for (const auto& e : mm.would_emit) alts.push_back(event_class(cm, e));
+        std::sort(alts.begin(), alts.end());
+        for (const auto& a : alts) expected += (expected.empty() ? "" : " or ") + a;
+        if (alts.empty()) expected = "does not allow it";
+        std::string got = bad.stopped.empty() ? event_class(cm, bad.events) : "stopped: " + bad.stopped;
+        std::string sig = cm.machine().actions[cm.instance(sc[step]).action].name + ": spec " + expected +
+                          " | implementation " + got;
+        Divergence& d = classes[sig];
+        ++d.occurrences;
+        if (d.occurrences == 1 || step + 1 < d.scenario.size()) {
+            d.signature = sig;
+            d.scenario.assign(sc.begin(), sc.begin() + step + 1);
+            d.observed.assign(obs.begin(), obs.begin() + std::min(obs.size(), step + 1));
+            if (d.observed.size() < d.scenario.size()) d.observed.push_back(mm.observed);
+            d.spec_alternatives = mm.would_emit;
+            d.guard_false = mm.guard_false;
+            // The spec's events for the matched steps: what was observed.
+            d.expected.clear();
+            for (size_t j = 0; j < step; ++j) d.expected.push_back(obs[j].events);
+            d.in_baseline = o.baseline.count(sig) > 0;
+        }
+    };
+
+    // A fault: a class of its own, with the shortest prefix of the scenario
+    // that causes it again on a fresh start (each prefix tried on a restarted
+    // implementation, shortest first, so the first hit is the shortest).
+    bool alive = true;
+    auto restart = [&]() -> bool {
+        if (!r.stopped_early.empty()) return false;
+        try {
+            impl.restart();
+        } catch (const UsageError& e) {
+            r.stopped_early = std::string("the implementation could not be started again: ") + e.what();
+            return false;
+        }
+        alive = true;
+        return true;
+    };
+    auto record_fault = [&](const Scenario& sc, const Fault& f, bool shrink) {
+        ++r.scenarios;
+        Divergence& d = classes[f.kind];
+        ++d.occurrences;
+        if (d.occurrences > 1 && sc.size() >= d.scenario.size()) return;
+        d.signature = f.kind;
+        d.fault = f.kind;
+        d.fault_detail = f.detail;
+        d.scenario = sc;
+        d.fault_reproduced = false;
+        d.in_baseline = o.baseline.count(f.kind) > 0;
+        for (size_t len = 1; shrink && len <= sc.size(); ++len) {
+            if (!restart()) break;
+            std::vector<std::vector<ObservedStep>> out;
+            Fault again;
+            if (impl.run({Scenario(sc.begin(), sc.begin() + len)}, out, again) == 1) continue;
+            alive = false;
+            if (again.kind != f.kind) continue;
+            d.scenario.assign(sc.begin(), sc.begin() + len);
+            d.fault_detail = again.detail;
+            d.fault_reproduced = true;
+            break;
+        }
+    };
+
+    std::vector<std::vector<ObservedStep>> observed;
+    uint32_t in_a_row = 0;
+    for (size_t first = 0; first < scenarios.size() && r.stopped_early.empty(); first += o.batch) {
+        size_t n = std::min<size_t>(o.batch, scenarios.size() - first);
+        size_t done = 0;
+        while (done < n) {
+            if (!alive && !restart()) break;
+            std::vector<Scenario> batch(scenarios.begin() + first + done, scenarios.begin() + first + n);
+            observed.clear();
+            Fault fault;
+            size_t answered = impl.run(batch, observed, fault);
+            for (size_t k = 0; k < answered; ++k) check(batch[k], observed[k]);
+            done += answered;
+            if (answered) in_a_row = 0;
+            if (done == n) break;
+            // The implementation failed on batch[answered]: a finding. The
+            // scenarios after it go to a fresh start, unless it fails on
+            // everything: faults in a row, with no scenario answered between.
+            alive = false;
+            if (++in_a_row > o.max_restarts) {
+                r.stopped_early = "the implementation failed on " + std::to_string(in_a_row) +
+                                  " scenarios in a row (last: " + fault.kind + "); --max-restarts is " +
+                                  std::to_string(o.max_restarts);
+                record_fault(batch[answered], fault, false);
+                ++done;
+                break;
+            }
+            ++r.restarts;
+            record_fault(batch[answered], fault, true);
+            ++done;
+        }
+        if (o.progress) o.progress(first + done, scenarios.size());
     }
+    if (!r.stopped_early.empty())
+        r.stopped_early += " (after " + std::to_string(r.scenarios) + " of " + std::to_string(scenarios.size()) + " scenarios)";
     r.transitions_covered = covered.size();
     for (auto& [sig, d] : classes) r.divergences.push_back(std::move(d));
     std::stable_sort(r.divergences.begin(), r.divergences.end(),

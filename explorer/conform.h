@@ -19,6 +19,17 @@ namespace stateproof::explorer {
 /// An input sequence: actions with arguments (spec instances).
 using Scenario = std::vector<uint32_t>;
 
+/// Something that went wrong with the implementation itself while it ran a
+/// scenario: it died, stayed silent, or broke the driver protocol. For an
+/// implementer this is a finding like any divergence, with its scenario.
+struct Fault {
+    /// The class, without anything that varies from run to run:
+    /// "crash (signal 11)", "exit 3", "hang (> 10 s)", "protocol: an answer is not JSON".
+    std::string kind;
+    /// For people: what it wrote, the last lines of its stderr.
+    std::string detail;
+};
+
 /// Something that can run scenarios: the C++ model in-process, or a driver
 /// process for a real interpreter.
 class Implementation {
@@ -26,11 +37,16 @@ class Implementation {
     virtual ~Implementation() = default;
     /// A name for reports: "CPython 3.11.7 (...)", "stateproof model (reference)".
     virtual std::string name() const = 0;
-    /// Runs each scenario from a fresh start and returns, per scenario, one
-    /// observed step per step it took (fewer if it stopped early, with
-    /// `stopped` set on the last). Throws UsageError if the implementation
-    /// fails (e.g. the driver process died).
-    virtual void run(const std::vector<Scenario>& batch, std::vector<std::vector<spec::ObservedStep>>& out) = 0;
+    /// Runs each scenario from a fresh start; out[k] gets scenario k's
+    /// observed steps, one per step it took (fewer if it stopped early, with
+    /// `stopped` set on the last). Returns how many scenarios were answered,
+    /// a prefix of the batch: fewer than all means the implementation failed
+    /// on scenario [returned], `fault` says how, and it needs restart()
+    /// before it runs again.
+    virtual size_t run(const std::vector<Scenario>& batch, std::vector<std::vector<spec::ObservedStep>>& out,
+                       Fault& fault) = 0;
+    /// Starts it afresh after a fault. Throws UsageError if it cannot start.
+    virtual void restart() {}
 };
 
 struct ConformOptions {
@@ -40,12 +56,22 @@ struct ConformOptions {
     uint32_t suffix = 0;       ///< CoverTransitions: every continuation of this length after each transition
     uint64_t max_scenarios = 5'000'000;  ///< more is a limit (exit 3) before anything runs
     uint32_t batch = 256;      ///< scenarios per call to Implementation::run
+    /// Faults in a row (no scenario answered between them) after which the
+    /// run ends (exit 3), keeping what it found: a driver that fails on
+    /// everything. Faults between answered scenarios never end it.
+    uint32_t max_restarts = 20;
     std::set<std::string> baseline;  ///< known divergence signatures
     std::function<void(uint64_t done, uint64_t total)> progress;
 };
 
 struct Divergence {
-    std::string signature;               ///< the class: action, the spec's events, the implementation's events
+    std::string signature;               ///< the class: action, the spec's events, the implementation's events; or the fault's kind
+    /// A fault of the implementation (its kind; empty for a behaviour the
+    /// spec does not allow). `scenario` is then the shortest prefix that
+    /// still caused it on a fresh start, and `observed` is empty.
+    std::string fault;
+    std::string fault_detail;
+    bool fault_reproduced = true;         ///< false: no prefix, not even the whole scenario, failed again on a fresh start
     Scenario scenario;                   ///< the shortest scenario that shows it, up to the divergent step
     std::vector<spec::ObservedStep> observed;  ///< what the implementation did, step by step
     std::vector<std::vector<spec::EventValue>> expected;  ///< per step: the spec's events (for the last: its alternatives, or none)
@@ -65,6 +91,10 @@ struct ConformResult {
     uint64_t transitions_covered = 0;     ///< spec transitions exercised by some scenario that did not diverge before it
     double seconds = 0;
     std::vector<Divergence> divergences;  ///< one per class, shortest first
+    uint64_t restarts = 0;                ///< times the implementation was started again after a fault
+    /// Set when the run ended before every scenario ran (too many faults):
+    /// why, for the report; what was found until then is kept.
+    std::string stopped_early;
     bool any_new() const;
 };
 

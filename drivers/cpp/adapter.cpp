@@ -82,10 +82,19 @@ class ModelImplementation : public explorer::Implementation {
     ModelImplementation(const spec::CompiledMachine& cm, std::string name, ScenarioRunner runner)
         : cm_(cm), name_(std::move(name)), runner_(std::move(runner)) {}
     std::string name() const override { return name_; }
-    void run(const std::vector<explorer::Scenario>& batch,
-             std::vector<std::vector<spec::ObservedStep>>& out) override {
+    size_t run(const std::vector<explorer::Scenario>& batch, std::vector<std::vector<spec::ObservedStep>>& out,
+               explorer::Fault& fault) override {
         out.assign(batch.size(), {});
-        for (size_t k = 0; k < batch.size(); ++k) runner_(cm_, batch[k], out[k]);
+        for (size_t k = 0; k < batch.size(); ++k) {
+            // What escapes the model is a finding about the model, with its scenario.
+            try {
+                runner_(cm_, batch[k], out[k]);
+            } catch (const std::exception& e) {
+                fault = {"exception escaped the model", e.what()};
+                return k;
+            }
+        }
+        return batch.size();
     }
 
   private:

@@ -36,6 +36,9 @@ unchanged.
               exist; the proxy creates FILE when the fault first fires, so a
               proxy the checker restarts (after a crash, exit or hang) is
               clean. Delete FILE to re-arm.
+--on ACTION   only runs with a step of action ACTION are hit (the fault
+              then depends on what a scenario does, as a real crash would:
+              a fresh proxy fails again on it, so its scenario can be shrunk)
 --driver PATH the child driver script (default: drivers/python/driver.py of
               this source tree).
 """
@@ -68,6 +71,7 @@ def parse_args(argv):
     g.add_argument("--exit", type=int, nargs=2, metavar=("K", "CODE"))
     p.add_argument("--only", action="store_true", help="the fault hits run K alone")
     p.add_argument("--state", metavar="FILE", help="fire at most once per FILE")
+    p.add_argument("--on", metavar="ACTION", help="only runs with a step of this action are hit")
     p.add_argument("--driver", default=DEFAULT_DRIVER, metavar="PATH")
     a = p.parse_args(argv)
     fault, k, code = None, None, None
@@ -132,6 +136,9 @@ def main(argv):
         if is_run:
             runs += 1
         hit = (fault is not None and is_run and (index == k if args.only else index >= k))
+        if hit and args.on is not None:
+            steps = msg.get("steps")
+            hit = isinstance(steps, list) and any(isinstance(st, dict) and st.get("action") == args.on for st in steps)
         if hit and not fired:
             fired = True
             if args.state:

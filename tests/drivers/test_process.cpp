@@ -4,7 +4,9 @@
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
+#include <cstdio>
 #include <fstream>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
@@ -62,4 +64,115 @@ TEST_CASE("a driver that fails is a usage error that quotes its stderr", "[confo
     auto none = testing::run_stateproof({"conform", spec});
     CHECK(none.exit_code == 2);
     CHECK(none.err.find("conform needs --impl cpp or --driver 'CMD'") != std::string::npos);
+}
+
+namespace {
+
+// conform against the Python driver behind tests/drivers/fault_driver.py:
+// CPython 3.11 against the 3.13 profile (SLOTS=1, every input sequence of 3
+// steps), so a clean run has divergences of its own to keep.
+nlohmann::json conform_through_proxy(const std::string& fault, int expected_exit, std::string* err = nullptr) {
+    std::string cmd = "python3 " + testing::source_path("tests/drivers/fault_driver.py") + " " + fault;
+    auto r = testing::run_stateproof({"conform", testing::source_path("spec/asyncgen.sm"), "--const", "profile=cpython313",
+                                      "--const", "SLOTS=1", "--depth", "3", "--timeout", "2", "--driver", cmd, "--json"});
+    INFO(fault << "\n" << r.err);
+    REQUIRE(r.exit_code == expected_exit);
+    if (err) *err = r.err;
+    return nlohmann::json::parse(r.out);
+}
+
+std::set<std::string> signatures(const nlohmann::json& j) {
+    std::set<std::string> s;
+    for (const auto& d : j["divergences"]) s.insert(d["signature"].get<std::string>());
+    return s;
+}
+
+bool python311() {
+    return std::system("python3 -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' >/dev/null 2>&1") == 0;
+}
+
+}  // namespace
+
+TEST_CASE("a driver that crashes, exits, hangs or breaks the protocol is a finding, and the run goes on", "[conform][python]") {
+    // Issue 12: the fault is a class of its own with its scenario; the driver
+    // is started again, and every divergence before and after it is kept.
+    if (!python311()) {
+        WARN("python3 3.11 is not installed: the fault-injection test is skipped");
+        return;
+    }
+    nlohmann::json clean = conform_through_proxy("", 1);
+    std::set<std::string> clean_classes = signatures(clean);
+    REQUIRE(clean_classes.size() >= 5);
+
+    std::string state = testing::temp_dir() + "/fault-fired";
+    struct Case {
+        std::string fault;
+        std::string kind;
+    };
+    for (const Case& c : {Case{"--signal 5", "crash (signal 11)"}, Case{"--exit 5 3", "exit 3"},
+                          Case{"--hang 5", "hang (> 2 s)"}, Case{"--garbage 5", "protocol: an answer is not JSON"},
+                          Case{"--wrong-id 5", "protocol: an answer out of order"},
+                          Case{"--extra-steps 5", "protocol: more steps than the scenario has"}}) {
+        CAPTURE(c.fault);
+        std::remove(state.c_str());
+        nlohmann::json j = conform_through_proxy(c.fault + " --state " + state, 1);
+        CHECK(j["scenarios"] == clean["scenarios"]);
+        CHECK(j["restarts"] == 1);
+        std::set<std::string> got = signatures(j);
+        CHECK(got.count(c.kind) == 1);
+        for (const auto& s : clean_classes) CHECK(got.count(s) == 1);
+        CHECK(got.size() == clean_classes.size() + 1);
+        for (const auto& d : j["divergences"]) {
+            if (d["signature"] != c.kind) continue;
+            CHECK(d["fault"] == c.kind);
+            CHECK(d["occurrences"] == 1);
+            CHECK_FALSE(d["fault_reproduced"].get<bool>());  // it fires once (--state): a fresh driver is clean
+            CHECK(d["scenario"].size() >= 1);
+        }
+    }
+}
+
+TEST_CASE("a crash that a scenario causes is shrunk to the shortest prefix that causes it again", "[conform][python]") {
+    if (!python311()) {
+        WARN("python3 3.11 is not installed: the fault-injection test is skipped");
+        return;
+    }
+    // Every scenario with a step `collect` kills the driver: the report holds
+    // one class, the one-step scenario, reproduced on a fresh driver.
+    nlohmann::json clean = conform_through_proxy("", 1);
+    nlohmann::json j = conform_through_proxy("--signal 0 --on collect", 1);
+    CHECK(j["scenarios"] == clean["scenarios"]);
+    CHECK(j["restarts"].get<uint64_t>() >= 1);
+    bool seen = false;
+    for (const auto& d : j["divergences"]) {
+        if (d["signature"] != "crash (signal 11)") continue;
+        seen = true;
+        CHECK(d["fault_reproduced"].get<bool>());
+        REQUIRE(d["scenario"].size() == 1);
+        CHECK(d["scenario"][0]["action"] == "collect");
+        CHECK(d["occurrences"] == j["restarts"]);
+    }
+    CHECK(seen);
+
+    // A driver that fails on everything ends the run: exit 3, the report so far.
+    nlohmann::json all = conform_through_proxy("--exit 0 3", 3);
+    CHECK(all["exit_code"] == 3);
+    CHECK(all["stopped_early"].get<std::string>().find("in a row") != std::string::npos);
+    CHECK(signatures(all).count("exit 3") == 1);
+}
+
+TEST_CASE("events and values no spec names are divergences with what the driver said", "[conform][python]") {
+    if (!python311()) {
+        WARN("python3 3.11 is not installed: the fault-injection test is skipped");
+        return;
+    }
+    nlohmann::json clean = conform_through_proxy("", 1);
+    for (const char* fault : {"--rename 5", "--unknown-event 5"}) {
+        CAPTURE(fault);
+        nlohmann::json j = conform_through_proxy(fault, 1);
+        CHECK(j["scenarios"] == clean["scenarios"]);
+        CHECK_FALSE(j.contains("restarts"));
+        std::string all = j["divergences"].dump();
+        CHECK(all.find(std::string(fault) == "--rename 5" ? "Other:RuntimeError:injected" : "Mystery") != std::string::npos);
+    }
 }

@@ -31,7 +31,7 @@ class HandLock : public Implementation {
   public:
     HandLock(const CompiledMachine& cm, bool bug, bool foreign = false) : cm_(cm), bug_(bug), foreign_(foreign) {}
     std::string name() const override { return bug_ ? "hand-written lock (with a bug)" : "hand-written lock"; }
-    void run(const std::vector<Scenario>& batch, std::vector<std::vector<ObservedStep>>& out) override {
+    size_t run(const std::vector<Scenario>& batch, std::vector<std::vector<ObservedStep>>& out, Fault&) override {
         const Machine& m = cm_.machine();
         const uint32_t took = *m.find_event("Took"), gave = *m.find_event("Gave");
         for (const auto& sc : batch) {
@@ -59,6 +59,7 @@ class HandLock : public Implementation {
             out.push_back(obs);
         }
         ++batches;
+        return batch.size();
     }
     int batches = 0;
 
