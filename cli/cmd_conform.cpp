@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/baseline.h"
+#include "cli/interrupt.h"
 #include "cli/output_file.h"
 #include "cli/print_json.h"
 #include "cli/print_junit.h"
@@ -74,6 +75,7 @@ void save_traces(const CompiledMachine& cm, const ConformCommand& o, const explo
 
 int run_conform(const ConformCommand& o) {
     if (o.impl.empty() && o.driver.empty()) throw UsageError("conform needs --impl cpp or --driver 'CMD'");
+    catch_interrupts();  // from here on a signal ends the run with its report
     Machine m = o.spec.load();
     CompiledMachine cm(m);
     explorer::ConformOptions co;
@@ -98,7 +100,9 @@ int run_conform(const ConformCommand& o) {
     std::unique_ptr<explorer::Implementation> impl;
     if (!o.driver.empty()) impl = std::make_unique<drivers::DriverProcess>(o.driver, cm, o.timeout);
     else impl = drivers::cpp::make_implementation(cm);
+    co.interrupted = interrupt_signal;
     explorer::ConformResult r = explorer::conform(cm, *impl, co);
+    impl.reset();  // the driver ends here, before the report, whatever happens next
 
     if (!o.junit.empty()) write_file_atomically(o.junit, junit_xml(cm, o.spec.path, r));
     if (!o.save_traces.empty()) save_traces(cm, o, r);
@@ -106,6 +110,7 @@ int run_conform(const ConformCommand& o) {
 
     if (o.json) std::cout << conform_json(cm, o.spec.path, r).dump(2) << "\n";
     else std::cout << format_conform(cm, o.spec.path, r);
+    if (r.interrupted_by) return 128 + r.interrupted_by;
     if (!r.stopped_early.empty()) return exit_code::limit;
     return new_divergences(r) ? exit_code::violated : exit_code::holds;
 }

@@ -138,7 +138,8 @@ json conform_json(const CompiledMachine& cm, const std::string& spec_path, const
               {"unsupported", r.unsupported}, {"spec_states", r.spec_states},
               {"spec_transitions", r.spec_transitions}, {"transitions_covered", r.transitions_covered},
               {"seconds", r.seconds},      {"divergences", divs},
-              {"new_divergences", fresh},  {"exit_code", !r.stopped_early.empty() ? 3 : fresh ? 1 : 0}};
+              {"new_divergences", fresh},  {"exit_code", r.interrupted_by ? 128 + r.interrupted_by : !r.stopped_early.empty() ? 3 : fresh ? 1 : 0}};
+    if (r.interrupted_by) j["interrupted_by_signal"] = r.interrupted_by;
     if (r.restarts) j["restarts"] = r.restarts;
     if (!r.stopped_early.empty()) j["stopped_early"] = r.stopped_early;
     for (const auto& c : m.consts) j["consts"][c.name] = m.format_value(c.type, c.value);

@@ -307,6 +307,9 @@ std::string format_conform(const CompiledMachine& cm, const std::string& spec_pa
     if (r.unsupported) out << "unsupported by the implementation: " << r.unsupported << " scenarios\n";
     if (r.restarts) out << "restarted after a fault: " << r.restarts << " time" << (r.restarts == 1 ? "" : "s") << "\n";
     if (!r.stopped_early.empty()) out << "stopped early: " << r.stopped_early << "\n";
+    if (r.interrupted_by)
+        out << "interrupted (signal " << r.interrupted_by << "): the report holds the " << r.scenarios
+            << " scenarios run before it\n";
     out << "divergences: " << r.divergences.size() << " class" << (r.divergences.size() == 1 ? "" : "es")
         << " (" << fresh << " new, " << r.divergences.size() - fresh << " in the baseline)\n";
     size_t n = 0;

@@ -268,6 +268,7 @@ size_t DriverProcess::run(const std::vector<explorer::Scenario>& batch, std::vec
                 died("while scenarios were being written to it");
             }
             if (!take_line(line)) {
+                if (interrupted && interrupted()) failed("interrupted", "");
                 if (eof_) died("while it was expected to answer");
                 if (std::chrono::steady_clock::now() > deadline)
                     failed("hang (> " + format_timeout(timeout_) + ")", "no answer within " + format_timeout(timeout_));

@@ -259,6 +259,11 @@ ConformResult conform(const CompiledMachine& cm, Implementation& impl, const Con
     // A fault: a class of its own, with the shortest prefix of the scenario
     // that causes it again on a fresh start (each prefix tried on a restarted
     // implementation, shortest first, so the first hit is the shortest).
+    auto stop_asked = [&] {
+        if (!r.interrupted_by && o.interrupted) r.interrupted_by = o.interrupted();
+        return r.interrupted_by != 0;
+    };
+    impl.interrupted = o.interrupted;
     bool alive = true;
     auto restart = [&]() -> bool {
         if (!r.stopped_early.empty()) return false;
@@ -283,7 +288,7 @@ ConformResult conform(const CompiledMachine& cm, Implementation& impl, const Con
         d.fault_reproduced = false;
         d.in_baseline = o.baseline.count(f.kind) > 0;
         for (size_t len = 1; shrink && len <= sc.size(); ++len) {
-            if (!restart()) break;
+            if (stop_asked() || !restart()) break;
             std::vector<std::vector<ObservedStep>> out;
             Fault again;
             if (impl.run({Scenario(sc.begin(), sc.begin() + len)}, out, again) == 1) continue;
@@ -298,11 +303,11 @@ ConformResult conform(const CompiledMachine& cm, Implementation& impl, const Con
 
     std::vector<std::vector<ObservedStep>> observed;
     uint32_t in_a_row = 0;
-    for (size_t first = 0; first < scenarios.size() && r.stopped_early.empty(); first += o.batch) {
+    for (size_t first = 0; first < scenarios.size() && r.stopped_early.empty() && !stop_asked(); first += o.batch) {
         size_t n = std::min<size_t>(o.batch, scenarios.size() - first);
         size_t done = 0;
         while (done < n) {
-            if (!alive && !restart()) break;
+            if (stop_asked() || (!alive && !restart())) break;
             std::vector<Scenario> batch(scenarios.begin() + first + done, scenarios.begin() + first + n);
             observed.clear();
             Fault fault;
@@ -311,6 +316,7 @@ ConformResult conform(const CompiledMachine& cm, Implementation& impl, const Con
             done += answered;
             if (answered) in_a_row = 0;
             if (done == n) break;
+            if (stop_asked()) break;  // not the implementation's fault
             // The implementation failed on batch[answered]: a finding. The
             // scenarios after it go to a fresh start, unless it fails on
             // everything: faults in a row, with no scenario answered between.

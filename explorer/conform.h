@@ -47,6 +47,9 @@ class Implementation {
                        Fault& fault) = 0;
     /// Starts it afresh after a fault. Throws UsageError if it cannot start.
     virtual void restart() {}
+    /// Asked while it waits for answers: non-zero makes run() return early
+    /// (with a Fault of kind "interrupted", which is not a finding).
+    std::function<int()> interrupted;
 };
 
 struct ConformOptions {
@@ -62,6 +65,9 @@ struct ConformOptions {
     uint32_t max_restarts = 20;
     std::set<std::string> baseline;  ///< known divergence signatures
     std::function<void(uint64_t done, uint64_t total)> progress;
+    /// Asked between scenarios: non-zero (a signal number) ends the run with
+    /// what it has found, `interrupted_by` set.
+    std::function<int()> interrupted;
 };
 
 struct Divergence {
@@ -95,6 +101,7 @@ struct ConformResult {
     /// Set when the run ended before every scenario ran (too many faults):
     /// why, for the report; what was found until then is kept.
     std::string stopped_early;
+    int interrupted_by = 0;               ///< the signal that ended the run early, or 0
     bool any_new() const;
 };
 

@@ -176,3 +176,34 @@ TEST_CASE("events and values no spec names are divergences with what the driver 
         CHECK(all.find(std::string(fault) == "--rename 5" ? "Other:RuntimeError:injected" : "Mystery") != std::string::npos);
     }
 }
+
+TEST_CASE("an interrupted conform prints the report so far, writes its outputs and exits 128 + the signal", "[conform][python]") {
+    // Issue 12, part 2: SIGINT or SIGTERM during a long run keeps what was found.
+    if (!python311()) {
+        WARN("python3 3.11 is not installed: the interrupt test is skipped");
+        return;
+    }
+    std::string dir = testing::temp_dir();
+    for (const char* sig : {"INT", "TERM"}) {
+        CAPTURE(sig);
+        std::ofstream(dir + "/run.sh") << STATEPROOF_BINARY << " conform " << testing::source_path("spec/asyncgen.sm")
+                                       << " --const profile=cpython311 --driver 'python3 "
+                                       << testing::source_path("drivers/python/driver.py") << "' --junit " << dir
+                                       << "/j.xml >" << dir << "/out 2>" << dir << "/err &\n"
+                                       << "p=$!; sleep 3; kill -" << sig << " $p; wait $p; echo $? >" << dir << "/rc\n";
+        std::remove((dir + "/j.xml").c_str());
+        REQUIRE(std::system(("bash " + dir + "/run.sh").c_str()) == 0);
+        auto slurp = [&](const std::string& name) {
+            std::ifstream in(dir + "/" + name);
+            return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        };
+        CHECK(slurp("rc") == (std::string(sig) == "INT" ? "130\n" : "143\n"));
+        std::string out = slurp("out");
+        INFO(out << slurp("err"));
+        CHECK(out.find("interrupted (signal ") != std::string::npos);
+        CHECK(out.find("divergences: 0 classes") != std::string::npos);
+        std::string xml = slurp("j.xml");
+        CHECK(xml.size() > 100);
+        CHECK(xml.find("</testsuites>") != std::string::npos);
+    }
+}
