@@ -1,5 +1,6 @@
 #include "cli/cmd_conform.h"
 
+#include <cstdio>
 #include <filesystem>
 #include <iostream>
 
@@ -34,6 +35,7 @@ CLI::App* setup_conform(CLI::App& app, ConformCommand& o) {
     c->add_option("--max-scenarios", o.max_scenarios, "Refuse (exit 3) to run more scenarios than this")->capture_default_str();
     c->add_option("--batch", o.batch, "Scenarios per round trip to the implementation")->capture_default_str()->check(CLI::Range(1u, 100000u));
     c->add_option("--timeout", o.timeout, "Seconds to wait for a driver's answer; longer is a fault (hang) of the scenario")->capture_default_str()->check(CLI::PositiveNumber);
+    c->add_option("--profile", o.profile, "auto: run under every value of the spec's 'profile' constant, print a table, and report the closest")->check(CLI::IsMember({"auto"}));
     c->add_option("--max-restarts", o.max_restarts, "Faults (crash, exit, hang, protocol) in a row, with no scenario answered between, after which the run ends with exit 3 and the report so far")->capture_default_str();
     c->add_flag("--json", o.json, "Print the result as JSON");
     c->add_option("--junit", o.junit, "Write a JUnit XML report (one test case per divergence class) to FILE")->type_name("FILE");
@@ -73,11 +75,23 @@ void save_traces(const CompiledMachine& cm, const ConformCommand& o, const explo
 
 }  // namespace
 
-int run_conform(const ConformCommand& o) {
-    if (o.impl.empty() && o.driver.empty()) throw UsageError("conform needs --impl cpp or --driver 'CMD'");
-    catch_interrupts();  // from here on a signal ends the run with its report
-    Machine m = o.spec.load();
-    CompiledMachine cm(m);
+namespace {
+
+// One conformance run: the spec under `overrides`, its implementation started
+// for it, and what was found.
+struct ProfileRun {
+    std::string profile;
+    std::unique_ptr<Machine> m;  // at a fixed address: cm refers to it
+    std::unique_ptr<CompiledMachine> cm;
+    explorer::ConformResult r;
+};
+
+ProfileRun run_one(const ConformCommand& o, const ConstOverrides& overrides, std::string profile) {
+    ProfileRun run;
+    run.profile = std::move(profile);
+    run.m = std::make_unique<Machine>(load_spec(o.spec.path, overrides));
+    run.cm = std::make_unique<CompiledMachine>(*run.m);
+    const CompiledMachine& cm = *run.cm;
     explorer::ConformOptions co;
     if (o.depth) {
         co.mode = explorer::ConformOptions::Mode::Depth;
@@ -96,20 +110,94 @@ int run_conform(const ConformCommand& o) {
         if (o.json) std::cerr << json{{"progress", {{"scenarios", done}, {"of", total}}}}.dump() << "\n";
         else std::cerr << "progress: " << done << " of " << total << " scenarios\n";
     };
-
+    co.interrupted = interrupt_signal;
     std::unique_ptr<explorer::Implementation> impl;
     if (!o.driver.empty()) impl = std::make_unique<drivers::DriverProcess>(o.driver, cm, o.timeout);
     else impl = drivers::cpp::make_implementation(cm);
-    co.interrupted = interrupt_signal;
-    explorer::ConformResult r = explorer::conform(cm, *impl, co);
-    impl.reset();  // the driver ends here, before the report, whatever happens next
+    run.r = explorer::conform(cm, *impl, co);
+    return run;  // the driver ends here, before any report
+}
+
+// --profile auto: every value of the spec's enum constant `profile`.
+std::vector<ProfileRun> run_every_profile(const ConformCommand& o) {
+    ConstOverrides overrides = o.spec.overrides();
+    if (overrides.count("profile")) throw UsageError("--profile auto tries every profile: leave out --const profile=...");
+    Machine base = o.spec.load();
+    const ConstValue* profile = nullptr;
+    for (const auto& c : base.consts)
+        if (c.name == "profile") profile = &c;
+    if (!profile || base.types[profile->type].kind != Type::Kind::Enum)
+        throw UsageError("--profile auto: " + o.spec.path + " has no enum constant 'profile'");
+    const Type& t = base.types[profile->type];
+    std::vector<ProfileRun> runs;
+    for (int32_t v = t.lo; v <= t.hi && !interrupt_signal(); ++v) {
+        std::string name = base.format_value(profile->type, v);
+        if (!o.json) std::cerr << "profile " << name << "...\n";
+        overrides["profile"] = name;
+        runs.push_back(run_one(o, overrides, name));
+    }
+    return runs;
+}
+
+// The closest profile: the fewest divergence classes, then the fewest
+// scenarios that diverged.
+const ProfileRun& closest(const std::vector<ProfileRun>& runs) {
+    auto diverged = [](const ProfileRun& p) {
+        uint64_t n = 0;
+        for (const auto& d : p.r.divergences) n += d.occurrences;
+        return n;
+    };
+    const ProfileRun* best = &runs.front();
+    for (const auto& p : runs)
+        if (std::make_pair(p.r.divergences.size(), diverged(p)) < std::make_pair(best->r.divergences.size(), diverged(*best)))
+            best = &p;
+    return *best;
+}
+
+}  // namespace
+
+int run_conform(const ConformCommand& o) {
+    if (o.impl.empty() && o.driver.empty()) throw UsageError("conform needs --impl cpp or --driver 'CMD'");
+    catch_interrupts();  // from here on a signal ends the run with its report
+    std::vector<ProfileRun> runs;
+    if (o.profile == "auto") runs = run_every_profile(o);
+    else runs.push_back(run_one(o, o.spec.overrides(), ""));
+    const ProfileRun& chosen = closest(runs);
+    const CompiledMachine& cm = *chosen.cm;
+    const explorer::ConformResult& r = chosen.r;
 
     if (!o.junit.empty()) write_file_atomically(o.junit, junit_xml(cm, o.spec.path, r));
     if (!o.save_traces.empty()) save_traces(cm, o, r);
     if (!o.write_baseline.empty()) write_file_atomically(o.write_baseline, format_baseline(cm, o.spec.path, r));
 
-    if (o.json) std::cout << conform_json(cm, o.spec.path, r).dump(2) << "\n";
-    else std::cout << format_conform(cm, o.spec.path, r);
+    if (o.json) {
+        json j = conform_json(cm, o.spec.path, r);
+        if (o.profile == "auto") {
+            json table = json::array();
+            for (const auto& p : runs)
+                table.push_back({{"profile", p.profile}, {"scenarios", p.r.scenarios},
+                                 {"divergences", p.r.divergences.size()}, {"new_divergences", new_divergences(p.r)}});
+            j["profiles"] = table;
+            j["closest_profile"] = chosen.profile;
+        }
+        std::cout << j.dump(2) << "\n";
+    } else {
+        if (o.profile == "auto") {
+            std::cout << "profiles of " << o.spec.path << " against " << r.implementation << ":\n";
+            std::cout << "  profile          scenarios  divergence classes\n";
+            for (const auto& p : runs) {
+                char line[160];
+                std::snprintf(line, sizeof line, "  %-15s %10llu  %zu%s\n", p.profile.c_str(),
+                              static_cast<unsigned long long>(p.r.scenarios), p.r.divergences.size(),
+                              &p == &chosen ? "   <-- closest" : "");
+                std::cout << line;
+            }
+            std::cout << "\n" << r.implementation << " is " << chosen.profile;
+            if (r.divergences.empty()) std::cout << ", with no divergence\n\n";
+            else std::cout << " except these " << r.divergences.size() << " class" << (r.divergences.size() == 1 ? "" : "es") << ":\n\n";
+        }
+        std::cout << format_conform(cm, o.spec.path, r);
+    }
     if (r.interrupted_by) return 128 + r.interrupted_by;
     if (!r.stopped_early.empty()) return exit_code::limit;
     return new_divergences(r) ? exit_code::violated : exit_code::holds;

@@ -16,6 +16,7 @@ struct ConformCommand {
     uint32_t batch = 256;
     double timeout = 60;
     uint32_t max_restarts = 20;
+    std::string profile;  ///< "auto": every value of the spec's profile constant
     bool json = false;
     std::string junit;
     std::string baseline;

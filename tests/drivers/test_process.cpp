@@ -207,3 +207,28 @@ TEST_CASE("an interrupted conform prints the report so far, writes its outputs a
         CHECK(xml.find("</testsuites>") != std::string::npos);
     }
 }
+
+TEST_CASE("conform --profile auto runs every profile and reports the closest", "[conform][python]") {
+    // Issue 12, part 3: CPython 3.11 is the cpython311 profile, with no divergence.
+    if (!python311()) {
+        WARN("python3 3.11 is not installed: the --profile auto test is skipped");
+        return;
+    }
+    std::string driver = "python3 " + testing::source_path("drivers/python/driver.py");
+    auto r = testing::run_stateproof({"conform", testing::source_path("spec/asyncgen.sm"), "--const", "SLOTS=1",
+                                      "--profile", "auto", "--driver", driver, "--json"});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    auto j = nlohmann::json::parse(r.out);
+    CHECK(j["closest_profile"] == "cpython311");
+    CHECK(j["consts"]["profile"] == "cpython311");
+    CHECK(j["divergences"].empty());
+    REQUIRE(j["profiles"].size() == 4);
+    for (const auto& p : j["profiles"])
+        CHECK((p["profile"] == "cpython311") == (p["divergences"] == 0));
+
+    auto both = testing::run_stateproof({"conform", testing::source_path("spec/asyncgen.sm"), "--const",
+                                         "profile=cpython311", "--profile", "auto", "--driver", driver});
+    CHECK(both.exit_code == 2);
+    CHECK(both.err.find("leave out --const profile=") != std::string::npos);
+}
