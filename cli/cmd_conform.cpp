@@ -7,13 +7,12 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/baseline.h"
+#include "cli/conform_profiles.h"
 #include "cli/interrupt.h"
 #include "cli/output_file.h"
 #include "cli/print_json.h"
 #include "cli/print_junit.h"
 #include "cli/print_text.h"
-#include "drivers/cpp/implementation.h"
-#include "drivers/process.h"
 #include "explorer/conform.h"
 #include "spec/trace.h"
 
@@ -75,93 +74,12 @@ void save_traces(const CompiledMachine& cm, const ConformCommand& o, const explo
 
 }  // namespace
 
-namespace {
-
-// One conformance run: the spec under `overrides`, its implementation started
-// for it, and what was found.
-struct ProfileRun {
-    std::string profile;
-    std::unique_ptr<Machine> m;  // at a fixed address: cm refers to it
-    std::unique_ptr<CompiledMachine> cm;
-    explorer::ConformResult r;
-};
-
-ProfileRun run_one(const ConformCommand& o, const ConstOverrides& overrides, std::string profile) {
-    ProfileRun run;
-    run.profile = std::move(profile);
-    run.m = std::make_unique<Machine>(load_spec(o.spec.path, overrides));
-    run.cm = std::make_unique<CompiledMachine>(*run.m);
-    const CompiledMachine& cm = *run.cm;
-    explorer::ConformOptions co;
-    if (o.depth) {
-        co.mode = explorer::ConformOptions::Mode::Depth;
-        co.depth = o.depth;
-        if (o.suffix) throw UsageError("--suffix goes with --cover transitions, not --depth");
-    }
-    co.suffix = o.suffix;
-    co.max_scenarios = o.max_scenarios;
-    co.batch = o.batch;
-    co.max_restarts = o.max_restarts;
-    if (!o.baseline.empty()) co.baseline = read_baseline(o.baseline);
-    co.progress = [&, last = std::chrono::steady_clock::now()](uint64_t done, uint64_t total) mutable {
-        auto now = std::chrono::steady_clock::now();
-        if (std::chrono::duration<double>(now - last).count() < 1 && done != total) return;
-        last = now;
-        if (o.json) std::cerr << json{{"progress", {{"scenarios", done}, {"of", total}}}}.dump() << "\n";
-        else std::cerr << "progress: " << done << " of " << total << " scenarios\n";
-    };
-    co.interrupted = interrupt_signal;
-    std::unique_ptr<explorer::Implementation> impl;
-    if (!o.driver.empty()) impl = std::make_unique<drivers::DriverProcess>(o.driver, cm, o.timeout);
-    else impl = drivers::cpp::make_implementation(cm);
-    run.r = explorer::conform(cm, *impl, co);
-    return run;  // the driver ends here, before any report
-}
-
-// --profile auto: every value of the spec's enum constant `profile`.
-std::vector<ProfileRun> run_every_profile(const ConformCommand& o) {
-    ConstOverrides overrides = o.spec.overrides();
-    if (overrides.count("profile")) throw UsageError("--profile auto tries every profile: leave out --const profile=...");
-    Machine base = o.spec.load();
-    const ConstValue* profile = nullptr;
-    for (const auto& c : base.consts)
-        if (c.name == "profile") profile = &c;
-    if (!profile || base.types[profile->type].kind != Type::Kind::Enum)
-        throw UsageError("--profile auto: " + o.spec.path + " has no enum constant 'profile'");
-    const Type& t = base.types[profile->type];
-    std::vector<ProfileRun> runs;
-    for (int32_t v = t.lo; v <= t.hi && !interrupt_signal(); ++v) {
-        std::string name = base.format_value(profile->type, v);
-        if (!o.json) std::cerr << "profile " << name << "...\n";
-        overrides["profile"] = name;
-        runs.push_back(run_one(o, overrides, name));
-    }
-    return runs;
-}
-
-// The closest profile: the fewest divergence classes, then the fewest
-// scenarios that diverged.
-const ProfileRun& closest(const std::vector<ProfileRun>& runs) {
-    auto diverged = [](const ProfileRun& p) {
-        uint64_t n = 0;
-        for (const auto& d : p.r.divergences) n += d.occurrences;
-        return n;
-    };
-    const ProfileRun* best = &runs.front();
-    for (const auto& p : runs)
-        if (std::make_pair(p.r.divergences.size(), diverged(p)) < std::make_pair(best->r.divergences.size(), diverged(*best)))
-            best = &p;
-    return *best;
-}
-
-}  // namespace
-
 int run_conform(const ConformCommand& o) {
     if (o.impl.empty() && o.driver.empty()) throw UsageError("conform needs --impl cpp or --driver 'CMD'");
     catch_interrupts();  // from here on a signal ends the run with its report
     std::vector<ProfileRun> runs;
     if (o.profile == "auto") runs = run_every_profile(o);
-    else runs.push_back(run_one(o, o.spec.overrides(), ""));
+    else runs.push_back(run_conform_once(o, o.spec.overrides(), ""));
     const ProfileRun& chosen = closest(runs);
     const CompiledMachine& cm = *chosen.cm;
     const explorer::ConformResult& r = chosen.r;
@@ -173,29 +91,12 @@ int run_conform(const ConformCommand& o) {
     if (o.json) {
         json j = conform_json(cm, o.spec.path, r);
         if (o.profile == "auto") {
-            json table = json::array();
-            for (const auto& p : runs)
-                table.push_back({{"profile", p.profile}, {"scenarios", p.r.scenarios},
-                                 {"divergences", p.r.divergences.size()}, {"new_divergences", new_divergences(p.r)}});
-            j["profiles"] = table;
+            j["profiles"] = profile_table_json(runs);
             j["closest_profile"] = chosen.profile;
         }
         std::cout << j.dump(2) << "\n";
     } else {
-        if (o.profile == "auto") {
-            std::cout << "profiles of " << o.spec.path << " against " << r.implementation << ":\n";
-            std::cout << "  profile          scenarios  divergence classes\n";
-            for (const auto& p : runs) {
-                char line[160];
-                std::snprintf(line, sizeof line, "  %-15s %10llu  %zu%s\n", p.profile.c_str(),
-                              static_cast<unsigned long long>(p.r.scenarios), p.r.divergences.size(),
-                              &p == &chosen ? "   <-- closest" : "");
-                std::cout << line;
-            }
-            std::cout << "\n" << r.implementation << " is " << chosen.profile;
-            if (r.divergences.empty()) std::cout << ", with no divergence\n\n";
-            else std::cout << " except these " << r.divergences.size() << " class" << (r.divergences.size() == 1 ? "" : "es") << ":\n\n";
-        }
+        if (o.profile == "auto") std::cout << format_profile_table(o.spec.path, runs, chosen);
         std::cout << format_conform(cm, o.spec.path, r);
     }
     if (r.interrupted_by) return 128 + r.interrupted_by;

@@ -186,4 +186,12 @@ json replay_json(const std::string& spec_path, const json& traces, bool all_conf
     return {{"spec", spec_path}, {"traces", traces}, {"exit_code", all_conform ? 0 : 1}};
 }
 
+json profile_table_json(const std::vector<ProfileRun>& runs) {
+    json table = json::array();
+    for (const auto& p : runs)
+        table.push_back({{"profile", p.profile}, {"scenarios", p.r.scenarios}, {"divergences", p.r.divergences.size()},
+                         {"new_divergences", new_divergences(p.r)}});
+    return table;
+}
+
 }  // namespace stateproof::cli

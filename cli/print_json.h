@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli/conform_profiles.h"
 #include "explorer/conform.h"
 #include "explorer/explore.h"
 #include "explorer/replay.h"
@@ -49,5 +50,8 @@ nlohmann::json replay_json(const std::string& spec_path, const nlohmann::json& t
 
 nlohmann::json stats_json(const spec::Stats& s);
 nlohmann::json consts_json(const spec::Machine& m);
+
+/// The --profile auto table: per profile, its scenarios and divergence classes.
+nlohmann::json profile_table_json(const std::vector<ProfileRun>& runs);
 
 }  // namespace stateproof::cli

@@ -295,6 +295,25 @@ std::string format_divergence(const CompiledMachine& cm, const explorer::Diverge
     return out.str();
 }
 
+std::string format_profile_table(const std::string& spec_path, const std::vector<ProfileRun>& runs,
+                                 const ProfileRun& chosen) {
+    const explorer::ConformResult& r = chosen.r;
+    std::ostringstream out;
+    out << "profiles of " << spec_path << " against " << r.implementation << ":\n";
+    out << "  profile          scenarios  divergence classes\n";
+    for (const auto& p : runs) {
+        char line[160];
+        std::snprintf(line, sizeof line, "  %-15s %10llu  %zu%s\n", p.profile.c_str(),
+                      static_cast<unsigned long long>(p.r.scenarios), p.r.divergences.size(),
+                      &p == &chosen ? "   <-- closest" : "");
+        out << line;
+    }
+    out << "\n" << r.implementation << " is " << chosen.profile;
+    if (r.divergences.empty()) out << ", with no divergence\n\n";
+    else out << " except these " << r.divergences.size() << " class" << (r.divergences.size() == 1 ? "" : "es") << ":\n\n";
+    return out.str();
+}
+
 std::string format_conform(const CompiledMachine& cm, const std::string& spec_path, const explorer::ConformResult& r) {
     const Machine& m = cm.machine();
     size_t fresh = new_divergences(r);

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/conform_profiles.h"
 #include "explorer/conform.h"
 #include "explorer/explore.h"
 #include "explorer/replay.h"
@@ -43,6 +44,10 @@ std::string format_divergence(const spec::CompiledMachine& cm, const explorer::D
 
 /// A conformance report: the implementation, the scenarios run, the spec
 /// transitions they covered, then each divergence class (format_divergence).
+/// The --profile auto table: each profile with its scenarios and divergence
+/// classes, the closest marked, and one line that sums it up.
+std::string format_profile_table(const std::string& spec_path, const std::vector<ProfileRun>& runs,
+                                 const ProfileRun& chosen);
 std::string format_conform(const spec::CompiledMachine& cm, const std::string& spec_path,
                            const explorer::ConformResult& r);
 

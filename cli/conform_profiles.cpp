@@ -1,0 +1,84 @@
+#include "cli/conform_profiles.h"
+
+#include <chrono>
+#include <iostream>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/baseline.h"
+#include "cli/interrupt.h"
+#include "drivers/cpp/implementation.h"
+#include "drivers/process.h"
+#include "spec/check.h"
+
+namespace stateproof::cli {
+
+using namespace stateproof::spec;
+using nlohmann::json;
+
+ProfileRun run_conform_once(const ConformCommand& o, const ConstOverrides& overrides, std::string profile) {
+    ProfileRun run;
+    run.profile = std::move(profile);
+    run.m = std::make_unique<Machine>(load_spec(o.spec.path, overrides));
+    run.cm = std::make_unique<CompiledMachine>(*run.m);
+    const CompiledMachine& cm = *run.cm;
+    explorer::ConformOptions co;
+    if (o.depth) {
+        co.mode = explorer::ConformOptions::Mode::Depth;
+        co.depth = o.depth;
+        if (o.suffix) throw UsageError("--suffix goes with --cover transitions, not --depth");
+    }
+    co.suffix = o.suffix;
+    co.max_scenarios = o.max_scenarios;
+    co.batch = o.batch;
+    co.max_restarts = o.max_restarts;
+    if (!o.baseline.empty()) co.baseline = read_baseline(o.baseline);
+    co.progress = [&, last = std::chrono::steady_clock::now()](uint64_t done, uint64_t total) mutable {
+        auto now = std::chrono::steady_clock::now();
+        if (std::chrono::duration<double>(now - last).count() < 1 && done != total) return;
+        last = now;
+        if (o.json) std::cerr << json{{"progress", {{"scenarios", done}, {"of", total}}}}.dump() << "\n";
+        else std::cerr << "progress: " << done << " of " << total << " scenarios\n";
+    };
+    co.interrupted = interrupt_signal;
+    std::unique_ptr<explorer::Implementation> impl;
+    if (!o.driver.empty()) impl = std::make_unique<drivers::DriverProcess>(o.driver, cm, o.timeout);
+    else impl = drivers::cpp::make_implementation(cm);
+    run.r = explorer::conform(cm, *impl, co);
+    return run;  // the driver ends here, before any report
+}
+
+std::vector<ProfileRun> run_every_profile(const ConformCommand& o) {
+    ConstOverrides overrides = o.spec.overrides();
+    if (overrides.count("profile")) throw UsageError("--profile auto tries every profile: leave out --const profile=...");
+    Machine base = o.spec.load();
+    const ConstValue* profile = nullptr;
+    for (const auto& c : base.consts)
+        if (c.name == "profile") profile = &c;
+    if (!profile || base.types[profile->type].kind != Type::Kind::Enum)
+        throw UsageError("--profile auto: " + o.spec.path + " has no enum constant 'profile'");
+    const Type& t = base.types[profile->type];
+    std::vector<ProfileRun> runs;
+    for (int32_t v = t.lo; v <= t.hi && !interrupt_signal(); ++v) {
+        std::string name = base.format_value(profile->type, v);
+        if (!o.json) std::cerr << "profile " << name << "...\n";
+        overrides["profile"] = name;
+        runs.push_back(run_conform_once(o, overrides, name));
+    }
+    return runs;
+}
+
+const ProfileRun& closest(const std::vector<ProfileRun>& runs) {
+    auto diverged = [](const ProfileRun& p) {
+        uint64_t n = 0;
+        for (const auto& d : p.r.divergences) n += d.occurrences;
+        return n;
+    };
+    const ProfileRun* best = &runs.front();
+    for (const auto& p : runs)
+        if (std::make_pair(p.r.divergences.size(), diverged(p)) < std::make_pair(best->r.divergences.size(), diverged(*best)))
+            best = &p;
+    return *best;
+}
+
+}  // namespace stateproof::cli
