@@ -292,6 +292,20 @@ std::string format_divergence(const CompiledMachine& cm, const explorer::Diverge
             for (const auto& alt : d.spec_alternatives) out << pad << "spec:           " << format_events(cm, alt, "-") << "\n";
         }
     }
+    if (!d.spec_state.empty()) {
+        // Changed-only, as counterexamples are: what the scenario did to the spec's state.
+        const Machine& m = cm.machine();
+        out << "  the spec's state before the difference";
+        if (d.spec_state_count > 1) out << " (1 of " << d.spec_state_count << " consistent with the steps before)";
+        out << ", where it differs from the initial state:\n";
+        bool any = false;
+        for (uint32_t k = 0; k < m.scalars.size(); ++k) {
+            if (d.spec_state[k] == d.spec_initial[k]) continue;
+            any = true;
+            out << "    " << m.scalars[k].path << " = " << m.format_value(m.scalars[k].type, d.spec_state[k]) << "\n";
+        }
+        if (!any) out << "    (nowhere: it is the initial state)\n";
+    }
     return out.str();
 }
 

@@ -193,6 +193,8 @@ ConformResult conform(const CompiledMachine& cm, Implementation& impl, const Con
     std::map<std::string, Divergence> classes;
 
     Replayer rep(cm);
+    StateValues initial(cm.machine().scalars.size());
+    if (g.store.size()) cm.layout().unpack(g.store.state(StateId(0)), initial.data());
     // One scenario's answer, compared with the spec step by step.
     auto check = [&](const Scenario& sc, const std::vector<ObservedStep>& obs) {
         ++r.scenarios;
@@ -249,6 +251,11 @@ ConformResult conform(const CompiledMachine& cm, Implementation& impl, const Con
             if (d.observed.size() < d.scenario.size()) d.observed.push_back(mm.observed);
             d.spec_alternatives = mm.would_emit;
             d.guard_false = mm.guard_false;
+            d.spec_state_count = mm.state_count;
+            if (!mm.states.empty()) {
+                d.spec_state = mm.states[0];
+                d.spec_initial = initial;
+            }
             // The spec's events for the matched steps: what was observed.
             d.expected.clear();
             for (size_t j = 0; j < step; ++j) d.expected.push_back(obs[j].events);

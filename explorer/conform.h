@@ -83,6 +83,11 @@ struct Divergence {
     std::vector<std::vector<spec::EventValue>> expected;  ///< per step: the spec's events (for the last: its alternatives, or none)
     std::vector<std::vector<spec::EventValue>> spec_alternatives;  ///< at the divergent step
     std::vector<std::string> guard_false;  ///< when the spec does not allow the step there
+    /// The spec's state before the divergent step (the first of
+    /// `spec_state_count` consistent ones), and the initial state it is shown
+    /// against: two faults with the same events can differ here.
+    spec::StateValues spec_state, spec_initial;
+    uint64_t spec_state_count = 0;
     uint64_t occurrences = 0;             ///< scenarios that diverged this way
     bool in_baseline = false;
 };

@@ -127,6 +127,12 @@ TEST_CASE("an injected bug is one divergence class with its shortest scenario", 
     CHECK(d.occurrences == 8);
     CHECK(cm.describe_event(d.spec_alternatives.at(0).at(0)).find(", 3)") != std::string::npos);
     CHECK(cm.describe_event(d.observed.back().events.at(0)).find(", 2)") != std::string::npos);
+    // The spec's state before the third give: held, used twice.
+    CHECK(d.spec_state_count == 1);
+    REQUIRE(d.spec_state.size() == 2);
+    CHECK(d.spec_state[1] == 2);
+    CHECK(d.spec_state[0] != 2);
+    CHECK(d.spec_initial == StateValues{2, 0});
     CHECK(r.any_new());
 
     o.baseline = {d.signature};
