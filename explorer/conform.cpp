@@ -263,9 +263,6 @@ ConformResult conform(const CompiledMachine& cm, Implementation& impl, const Con
         }
     };
 
-    // A fault: a class of its own, with the shortest prefix of the scenario
-    // that causes it again on a fresh start (each prefix tried on a restarted
-    // implementation, shortest first, so the first hit is the shortest).
     auto stop_asked = [&] {
         if (!r.interrupted_by && o.interrupted) r.interrupted_by = o.interrupted();
         return r.interrupted_by != 0;
@@ -283,6 +280,9 @@ ConformResult conform(const CompiledMachine& cm, Implementation& impl, const Con
         alive = true;
         return true;
     };
+    // A fault: a class of its own, with the shortest prefix of the scenario
+    // that causes it again on a fresh start (each prefix tried on a restarted
+    // implementation, shortest first, so the first hit is the shortest).
     auto record_fault = [&](const Scenario& sc, const Fault& f, bool shrink) {
         ++r.scenarios;
         Divergence& d = classes[f.kind];

@@ -69,6 +69,14 @@ class HandLock : public Implementation {
     bool foreign_;
 };
 
+// Every input sequence of up to six steps (three take/give rounds).
+ConformResult conform_depth6(const CompiledMachine& cm, Implementation& impl) {
+    ConformOptions o;
+    o.mode = ConformOptions::Mode::Depth;
+    o.depth = 6;
+    return conform(cm, impl, o);
+}
+
 }  // namespace
 
 TEST_CASE("covering every transition needs only the scenarios that no other scenario extends", "[conform]") {
@@ -148,10 +156,7 @@ TEST_CASE("an event outside the spec's vocabulary is a divergence, shown and gro
     Machine m = testing::spec_from_text(kLock);
     CompiledMachine cm(m);
     HandLock impl(cm, false, true);
-    ConformOptions o;
-    o.mode = ConformOptions::Mode::Depth;
-    o.depth = 6;
-    ConformResult r = conform(cm, impl, o);
+    ConformResult r = conform_depth6(cm, impl);
     REQUIRE(r.divergences.size() == 1);
     const Divergence& d = r.divergences[0];
     CHECK(d.signature == "give: spec Gave | implementation Raised(Other:RuntimeError:lock broken)");

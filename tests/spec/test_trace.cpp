@@ -3,8 +3,6 @@
 #include <filesystem>
 #include <fstream>
 
-#include <unistd.h>
-
 #include <nlohmann/json.hpp>
 
 #include "explorer/check.h"
@@ -24,6 +22,14 @@ static const char* kSpec = R"(machine T
     action take(s: 0..1) when r[s].k == Free { r[s].k := Busy; r[s].n := (r[s].n + 1) % 4; emit E(s, Busy) }
     action drop(s: 0..1) when r[s].k == Busy { r[s].k := Free; flag := true }
     invariant never_both: not (r[0].k == Busy and r[1].k == Busy))";
+
+// The explorer's counterexample to never_both (two takes).
+static Trace never_both_cex(const Machine& m) {
+    CompiledMachine cm(m);
+    explorer::CheckOptions o;
+    o.properties = {0};
+    return *explorer::check_explicit(cm, o).properties[0].cex;
+}
 
 TEST_CASE("a counterexample survives the trip through ITF JSON", "[spec][trace]") {
     Machine m = testing::spec_from_text(kSpec);
@@ -52,10 +58,7 @@ TEST_CASE("a counterexample survives the trip through ITF JSON", "[spec][trace]"
 
 TEST_CASE("an ITF trace that does not fit the machine is refused with its place", "[spec][trace]") {
     Machine m = testing::spec_from_text(kSpec);
-    CompiledMachine cm(m);
-    explorer::CheckOptions o;
-    o.properties = {0};
-    Trace t = *explorer::check_explicit(cm, o).properties[0].cex;
+    Trace t = never_both_cex(m);
     json good = to_itf(m, t);
     auto refusal = [&](const std::function<void(json&)>& mutate) -> std::string {
         json j = good;
@@ -79,12 +82,8 @@ TEST_CASE("an ITF trace that does not fit the machine is refused with its place"
 
 TEST_CASE("replay reads a counterexample file as a trace, and leaves JSON lines alone", "[spec][trace]") {
     Machine m = testing::spec_from_text(kSpec);
-    CompiledMachine cm(m);
-    explorer::CheckOptions o;
-    o.properties = {0};
-    Trace t = *explorer::check_explicit(cm, o).properties[0].cex;
-    std::filesystem::path dir = std::filesystem::temp_directory_path() / ("stateproof_itf_" + std::to_string(::getpid()));
-    std::filesystem::create_directories(dir);
+    Trace t = never_both_cex(m);
+    std::filesystem::path dir = testing::temp_dir();
     auto write = [&](const std::string& name, const std::string& text) {
         std::ofstream((dir / name).string()) << text;
         return (dir / name).string();
@@ -112,5 +111,4 @@ TEST_CASE("replay reads a counterexample file as a trace, and leaves JSON lines 
     std::optional<ItfTrace> bad_itf = read_itf_file(bad_path);
     REQUIRE(bad_itf);
     CHECK_THROWS_WITH(itf_observed_steps(m, *bad_itf), bad_path + ": state 2: unknown action 'fly'");
-    std::filesystem::remove_all(dir);
 }
