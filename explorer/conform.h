@@ -56,7 +56,7 @@ struct ConformOptions {
     enum class Mode { CoverTransitions, Depth };
     Mode mode = Mode::CoverTransitions;
     uint32_t depth = 4;        ///< Depth: every input sequence up to this length
-    uint32_t suffix = 0;       ///< CoverTransitions: every continuation of this length after each transition
+    uint32_t suffix = 0;       ///< CoverTransitions: every continuation of this length after each transition (at least 1 after a self-loop)
     uint64_t max_scenarios = 5'000'000;  ///< more is a limit (exit 3) before anything runs
     uint32_t batch = 256;      ///< scenarios per call to Implementation::run
     /// Faults in a row (no scenario answered between them) after which the

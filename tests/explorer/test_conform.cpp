@@ -4,6 +4,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <set>
+
 #include "explorer/conform.h"
 #include "spec/check.h"
 #include "support/spec_fixtures.h"
@@ -166,4 +168,84 @@ TEST_CASE("an event outside the spec's vocabulary is a divergence, shown and gro
     CHECK(cm.describe_event(d.observed.back().events[0]).rfind("Raised(", 0) == 0);
     CHECK(cm.describe_event(d.observed.back().events[0]).find(", Other:RuntimeError:lock broken)") != std::string::npos);
     CHECK(r.steps > 0);
+}
+
+namespace {
+
+// A lock that refuses a second take without changing anything: the refusal
+// is a self-loop of the spec.
+const char* kRetry = R"(machine Retry
+    var held : bool = false
+    event Taken
+    event Busy
+    event Released
+    action take { if held { emit Busy } else { held := true; emit Taken } }
+    action release when held { held := false; emit Released }
+)";
+
+// `forget`: the refusal answers Busy, as the spec says, but forgets that the
+// lock is held, a fault that only the step after the self-loop shows.
+class HandRetry : public Implementation {
+  public:
+    HandRetry(const CompiledMachine& cm, bool forget) : cm_(cm), forget_(forget) {}
+    std::string name() const override { return "hand-written retry lock"; }
+    size_t run(const std::vector<Scenario>& batch, std::vector<std::vector<ObservedStep>>& out, Fault&) override {
+        const Machine& m = cm_.machine();
+        for (const auto& sc : batch) {
+            bool held = false;
+            std::vector<ObservedStep> obs;
+            for (uint32_t i : sc) {
+                ObservedStep s;
+                s.action = cm_.instance(i).action;
+                const std::string& action = m.actions[s.action].name;
+                std::string event = action == "release" ? "Released" : held ? "Busy" : "Taken";
+                if (action == "release" && !held) {
+                    s.stopped = "inapplicable: the lock is not held";
+                } else {
+                    s.events.push_back({*m.find_event(event), {}});
+                    held = action == "take" && !(held && forget_);
+                }
+                obs.push_back(s);
+                if (!s.stopped.empty()) break;
+            }
+            out.push_back(obs);
+        }
+        return batch.size();
+    }
+
+  private:
+    const CompiledMachine& cm_;
+    bool forget_;
+};
+
+}  // namespace
+
+TEST_CASE("every step after a self-loop is covered: a fault behind one is found", "[conform]") {
+    Machine m = testing::spec_from_text(kRetry);
+    CompiledMachine cm(m);
+    // Three transitions: take from free (the tree edge), take from held (the
+    // self-loop), release from held. The self-loop's scenario goes on with
+    // every step enabled after it: take, take, take and take, take, release;
+    // the release's scenario is take, release.
+    auto sc = generate_scenarios(cm, {});
+    REQUIRE(sc.size() == 3);
+    CHECK(sc[0].size() == 2);
+    CHECK(sc[1].size() == 3);
+    CHECK(sc[2].size() == 3);
+
+    HandRetry good(cm, false);
+    ConformResult ok = conform(cm, good, {});
+    CHECK(ok.divergences.empty());
+    CHECK(ok.transitions_covered == ok.spec_transitions);
+
+    HandRetry forgets(cm, true);
+    ConformResult r = conform(cm, forgets, {});
+    REQUIRE(r.divergences.size() == 2);
+    std::set<std::string> sigs;
+    for (const auto& d : r.divergences) {
+        sigs.insert(d.signature);
+        CHECK(d.scenario.size() == 3);
+    }
+    CHECK(sigs.count("take: spec Busy | implementation Taken") == 1);
+    CHECK(sigs.count("release: spec Released | implementation stopped: inapplicable: the lock is not held") == 1);
 }
