@@ -61,6 +61,25 @@ struct Expr {
     std::vector<FieldInit> fields;  ///< Record
     TypePtr range;            ///< In with a range; Quant domain
     bool has_args = false;    ///< Fires/Emits written with parentheses
+
+    ~Expr() {
+        // A chain such as `x + x + ... + x` is a tree as deep as it is long;
+        // destroying it child by child recursively overflows the stack past
+        // about 100,000 terms. Take the operands apart with a worklist
+        // instead (the checker refuses such a tree; it must still be freed).
+        std::vector<ExprPtr> pending;
+        auto detach = [&](Expr& e) {
+            for (auto& a : e.args)
+                if (a) pending.push_back(std::move(a));
+            e.args.clear();
+        };
+        detach(*this);
+        while (!pending.empty()) {
+            ExprPtr e = std::move(pending.back());
+            pending.pop_back();
+            detach(*e);
+        }  // each `e` is freed here with no operands left
+    }
 };
 
 struct Param {

@@ -1487,7 +1487,6 @@ Machine load_spec(const std::string& path, const ConstOverrides& overrides) {
     buf << in.rdbuf();
     if (in.bad()) throw UsageError(path + ": cannot read spec file");
     std::string text = buf.str();
-    if (text.find('\0') != std::string::npos) throw UsageError(path + ": not a text file (it contains NUL bytes)");
     return load_spec_text(path, std::move(text), overrides);
 }
 

@@ -1,5 +1,6 @@
 #include "spec/diagnostics.h"
 
+#include <algorithm>
 #include <sstream>
 
 namespace stateproof::spec {
@@ -47,10 +48,23 @@ std::string SpecError::render() const {
     out << what() << '\n';
     if (file_ && loc_.line) {
         std::string_view line = file_->line_text(loc_.line);
-        out << "  " << line << '\n' << "  ";
+        // A long line (a generated spec can put 100,000 terms on one) is
+        // shown as a window around the column, marked with "...".
+        constexpr size_t kWidth = 120;
+        size_t col = loc_.col ? loc_.col - 1 : 0, from = 0;
+        std::string_view shown = line;
+        if (line.size() > kWidth) {
+            from = col > kWidth / 2 ? std::min(col - kWidth / 2, line.size() - kWidth) : 0;
+            shown = line.substr(from, kWidth);
+        }
+        std::string before = from ? "..." : "", after = from + shown.size() < line.size() ? "..." : "";
+        // Control bytes (a NUL, a stray escape) would garble the terminal.
+        std::string text(shown);
+        for (char& c : text)
+            if ((static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7f) c = '?';
+        out << "  " << before << text << after << '\n' << "  " << std::string(before.size(), ' ');
         // Keep tabs so the caret lines up under the same column.
-        for (uint32_t i = 1; i < loc_.col && i - 1 < line.size(); ++i)
-            out << (line[i - 1] == '\t' ? '\t' : ' ');
+        for (size_t i = from; i < col && i < line.size(); ++i) out << (line[i] == '\t' ? '\t' : ' ');
         out << "^\n";
     }
     if (!detail_.empty()) {

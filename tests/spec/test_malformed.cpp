@@ -68,7 +68,10 @@ TEST_CASE("every malformed spec gives its located error message", "[spec][malfor
     std::istringstream lines(text);
     std::string src;
     for (uint32_t i = 0; i < line; ++i) std::getline(lines, src);
-    CHECK(got.find("\n  " + src + "\n  " + std::string(col - 1, ' ') + "^\n") != std::string::npos);
+    if (src.size() <= 120)
+        CHECK(got.find("\n  " + src + "\n  " + std::string(col - 1, ' ') + "^\n") != std::string::npos);
+    else  // a longer line is shown as a window around the column
+        CHECK(got.find("...\n") != std::string::npos);
 }
 
 TEST_CASE("random mutations of valid specs never crash the checker or the explorer", "[spec][malformed]") {
@@ -105,4 +108,40 @@ TEST_CASE("random mutations of valid specs never crash the checker or the explor
     // Both outcomes must occur, or the mutations test nothing.
     CHECK(loaded > 10);
     CHECK(rejected > 500);
+}
+
+TEST_CASE("a NUL byte is an unexpected character with its line and column, shown harmlessly", "[spec][malformed]") {
+    std::string path = testing::temp_dir() + "/nul.sm";
+    {
+        std::ofstream out(path, std::ios::binary);
+        out << "machine M\nvar x : bool = false" << '\0' << "\n";
+    }
+    std::string got;
+    try {
+        load_spec(path);
+    } catch (const SpecError& e) {
+        got = e.render();
+    }
+    CHECK(got.rfind(path + ":2:21: error: unexpected character byte 0x00\n", 0) == 0);
+    CHECK(got.find('\0') == std::string::npos);  // the quoted line shows it as '?'
+    CHECK(got.find("  var x : bool = false?\n") != std::string::npos);
+}
+
+TEST_CASE("an expression chain of 150,000 terms is refused with a short message, not a stack overflow", "[spec][malformed]") {
+    // The syntax tree of a + a + ... is as deep as the chain is long: freeing
+    // it recursively crashed past about 110,000 terms.
+    std::string text = "machine M\nvar x : 0..1 = 0\naction go when x == 0 { x := 1 }\ninvariant big: x";
+    for (int k = 1; k < 150000; ++k) text += " + x";
+    text += " >= 0\n";
+    std::string got;
+    try {
+        load_spec_text("chain.sm", text);
+    } catch (const SpecError& e) {
+        got = e.render();
+    }
+    CHECK(got.rfind("chain.sm:4:", 0) == 0);
+    CHECK(got.find("expression nested too deeply") != std::string::npos);
+    // The quoted line is a window around the column, not 600,000 characters.
+    CHECK(got.size() < 400);
+    CHECK(got.find("...") != std::string::npos);
 }
