@@ -36,6 +36,7 @@ CLI::App* setup_conform(CLI::App& app, ConformCommand& o) {
     c->add_option("--timeout", o.timeout, "Seconds to wait for a driver's answer; longer is a fault (hang) of the scenario")->capture_default_str()->check(CLI::PositiveNumber);
     c->add_option("--profile", o.profile, "auto: run under every value of the spec's 'profile' constant, print a table, and report the closest")->check(CLI::IsMember({"auto"}));
     c->add_option("--max-restarts", o.max_restarts, "Faults (crash, exit, hang, protocol) in a row, with no scenario answered between, after which the run ends with exit 3 and the report so far")->capture_default_str();
+    c->add_flag("--full-states", o.full_states, "Print every variable of the spec's state before each difference, not only the ones that differ from the initial state");
     c->add_flag("--json", o.json, "Print the result as JSON");
     c->add_option("--junit", o.junit, "Write a JUnit XML report (one test case per divergence class) to FILE")->type_name("FILE");
     c->add_option("--baseline", o.baseline, "Known divergences (a file written by --write-baseline): only new ones fail")->type_name("FILE")->check(CLI::ExistingFile);
@@ -97,7 +98,9 @@ int run_conform(const ConformCommand& o) {
         std::cout << j.dump(2) << "\n";
     } else {
         if (o.profile == "auto") std::cout << format_profile_table(o.spec.path, runs, chosen);
-        std::cout << format_conform(cm, o.spec.path, r);
+        TraceStyle style;
+        style.full_states = o.full_states;
+        std::cout << format_conform(cm, o.spec.path, r, style);
     }
     if (r.interrupted_by) return 128 + r.interrupted_by;
     if (!r.stopped_early.empty()) return exit_code::limit;

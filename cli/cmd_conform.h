@@ -18,6 +18,7 @@ struct ConformCommand {
     uint32_t max_restarts = 20;
     std::string profile;  ///< "auto": every value of the spec's profile constant
     bool json = false;
+    bool full_states = false;  ///< the spec's state before a difference: every variable
     std::string junit;
     std::string baseline;
     std::string write_baseline;

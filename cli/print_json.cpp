@@ -117,9 +117,9 @@ json conform_json(const CompiledMachine& cm, const std::string& spec_path, const
                 st.erase("events");
                 steps.push_back(st);
             }
-            divs.push_back({{"signature", d.signature}, {"in_baseline", d.in_baseline}, {"occurrences", d.occurrences},
-                            {"scenario", steps}, {"fault", d.fault}, {"fault_detail", d.fault_detail},
-                            {"fault_reproduced", d.fault_reproduced}});
+            divs.push_back({{"signature", d.signature}, {"group", d.group}, {"in_baseline", d.in_baseline},
+                            {"occurrences", d.occurrences}, {"scenario", steps}, {"fault", d.fault},
+                            {"fault_detail", d.fault_detail}, {"fault_reproduced", d.fault_reproduced}});
             continue;
         }
         for (const auto& s : d.observed) steps.push_back(step_to_json(m, s));
@@ -130,14 +130,28 @@ json conform_json(const CompiledMachine& cm, const std::string& spec_path, const
             w.stopped.clear();
             alts.push_back(step_to_json(m, w)["events"]);
         }
-        divs.push_back({{"signature", d.signature}, {"in_baseline", d.in_baseline}, {"occurrences", d.occurrences},
-                        {"scenario", steps}, {"spec_events_at_divergence", alts}, {"guard_false", d.guard_false}});
+        json div = {{"signature", d.signature}, {"group", d.group}, {"in_baseline", d.in_baseline},
+                    {"occurrences", d.occurrences}, {"scenario", steps}, {"spec_events_at_divergence", alts},
+                    {"guard_false", d.guard_false}};
+        if (!d.spec_state.empty()) {
+            // Every variable by name, valued as in ITF (--cex): the first of
+            // spec_state_count states consistent with the steps before.
+            json st = json::object();
+            for (uint32_t v = 0; v < m.vars.size(); ++v) st[m.vars[v].name] = var_to_json(m, v, d.spec_state);
+            div["spec_state"] = st;
+            div["spec_state_count"] = d.spec_state_count;
+        }
+        divs.push_back(div);
     }
+    // The classes by cause: `divergences` holds the indices into the list above.
+    json groups = json::array();
+    for (const auto& g : r.groups)
+        groups.push_back({{"key", g.key}, {"occurrences", g.occurrences}, {"divergences", g.classes}, {"new", g.any_new}});
     json j = {{"spec", spec_path},       {"implementation", r.implementation},
               {"scenarios", r.scenarios},  {"steps", r.steps},
               {"unsupported", r.unsupported}, {"spec_states", r.spec_states},
               {"spec_transitions", r.spec_transitions}, {"transitions_covered", r.transitions_covered},
-              {"seconds", r.seconds},      {"divergences", divs},
+              {"seconds", r.seconds},      {"divergences", divs},       {"groups", groups},
               {"new_divergences", fresh},  {"exit_code", r.interrupted_by ? 128 + r.interrupted_by : !r.stopped_early.empty() ? 3 : fresh ? 1 : 0}};
     if (r.interrupted_by) j["interrupted_by_signal"] = r.interrupted_by;
     if (r.restarts) j["restarts"] = r.restarts;

@@ -265,12 +265,14 @@ static std::string format_fault(const CompiledMachine& cm, const explorer::Diver
     return out.str();
 }
 
-std::string format_divergence(const CompiledMachine& cm, const explorer::Divergence& d, size_t number) {
+// A divergence class's shortest scenario up to the first difference, and the
+// spec's state before it; `which` names it in the first line ("", or
+// "divergence 3, " when a group shows one of its classes).
+static std::string divergence_body(const CompiledMachine& cm, const explorer::Divergence& d, const std::string& which,
+                                   const TraceStyle& style) {
+    if (!d.fault.empty()) return format_fault(cm, d);
     std::ostringstream out;
-    out << "divergence " << number << (d.in_baseline ? " (in the baseline)" : " (new)") << ", seen in "
-        << d.occurrences << " scenario" << (d.occurrences == 1 ? "" : "s") << ":\n  " << d.signature << "\n";
-    if (!d.fault.empty()) return out.str() + format_fault(cm, d);
-    out << "  the shortest scenario (" << d.scenario.size() << " step" << (d.scenario.size() == 1 ? "" : "s") << "):\n";
+    out << "  the shortest scenario (" << which << d.scenario.size() << " step" << (d.scenario.size() == 1 ? "" : "s") << "):\n";
     size_t w = 0;
     for (uint32_t i : d.scenario) w = std::max(w, cm.describe(i).size());
     for (size_t k = 0; k < d.scenario.size(); ++k) {
@@ -293,20 +295,48 @@ std::string format_divergence(const CompiledMachine& cm, const explorer::Diverge
         }
     }
     if (!d.spec_state.empty()) {
-        // Changed-only, as counterexamples are: what the scenario did to the spec's state.
+        // Changed-only, as counterexamples are: what the scenario did to the
+        // spec's state; --full-states shows every variable, as check's does.
         const Machine& m = cm.machine();
         out << "  the spec's state before the difference";
         if (d.spec_state_count > 1) out << " (1 of " << d.spec_state_count << " consistent with the steps before)";
-        out << ", where it differs from the initial state:\n";
+        out << (style.full_states ? ":\n" : ", where it differs from the initial state:\n");
         bool any = false;
         for (uint32_t k = 0; k < m.scalars.size(); ++k) {
-            if (d.spec_state[k] == d.spec_initial[k]) continue;
+            if (!style.full_states && d.spec_state[k] == d.spec_initial[k]) continue;
             any = true;
             out << "    " << m.scalars[k].path << " = " << m.format_value(m.scalars[k].type, d.spec_state[k]) << "\n";
         }
         if (!any) out << "    (nowhere: it is the initial state)\n";
     }
     return out.str();
+}
+
+static std::string scenarios_word(uint64_t n) { return std::to_string(n) + " scenario" + (n == 1 ? "" : "s"); }
+
+std::string format_divergence(const CompiledMachine& cm, const explorer::Divergence& d, size_t number,
+                              const TraceStyle& style) {
+    std::ostringstream out;
+    out << "divergence " << number << (d.in_baseline ? " (in the baseline)" : " (new)") << ", seen in "
+        << scenarios_word(d.occurrences) << ":\n  " << d.signature << "\n";
+    return out.str() + divergence_body(cm, d, "", style);
+}
+
+std::string format_divergence_group(const CompiledMachine& cm, const explorer::ConformResult& r, size_t group,
+                                    const TraceStyle& style) {
+    const explorer::DivergenceGroup& g = r.groups[group];
+    std::ostringstream out;
+    out << "cause " << group + 1 << (g.any_new ? " (new)" : " (in the baseline)") << ", seen in "
+        << scenarios_word(g.occurrences) << ":\n  " << g.key << "\n";
+    out << "  " << g.classes.size() << " class" << (g.classes.size() == 1 ? "" : "es") << ":\n";
+    for (size_t k : g.classes) {
+        const explorer::Divergence& d = r.divergences[k];
+        out << "    divergence " << k + 1 << (d.in_baseline ? " (in the baseline), " : " (new), ")
+            << scenarios_word(d.occurrences) << ": " << d.signature << "\n";
+    }
+    // The classes are shortest first: the group's first shows its cause soonest.
+    size_t first = g.classes.front();
+    return out.str() + divergence_body(cm, r.divergences[first], "divergence " + std::to_string(first + 1) + ", ", style);
 }
 
 std::string format_profile_table(const std::string& spec_path, const std::vector<ProfileRun>& runs,
@@ -328,7 +358,8 @@ std::string format_profile_table(const std::string& spec_path, const std::vector
     return out.str();
 }
 
-std::string format_conform(const CompiledMachine& cm, const std::string& spec_path, const explorer::ConformResult& r) {
+std::string format_conform(const CompiledMachine& cm, const std::string& spec_path, const explorer::ConformResult& r,
+                           const TraceStyle& style) {
     const Machine& m = cm.machine();
     size_t fresh = new_divergences(r);
     std::ostringstream out;
@@ -343,10 +374,11 @@ std::string format_conform(const CompiledMachine& cm, const std::string& spec_pa
     if (r.interrupted_by)
         out << "interrupted (signal " << r.interrupted_by << "): the report holds the " << r.scenarios
             << " scenarios run before it\n";
-    out << "divergences: " << r.divergences.size() << " class" << (r.divergences.size() == 1 ? "" : "es")
-        << " (" << fresh << " new, " << r.divergences.size() - fresh << " in the baseline)\n";
-    size_t n = 0;
-    for (const auto& d : r.divergences) out << "\n" << format_divergence(cm, d, ++n);
+    out << "divergences: " << r.divergences.size() << " class" << (r.divergences.size() == 1 ? "" : "es") << " ("
+        << fresh << " new, " << r.divergences.size() - fresh << " in the baseline)";
+    if (!r.groups.empty()) out << " from " << r.groups.size() << " cause" << (r.groups.size() == 1 ? "" : "s");
+    out << "\n";
+    for (size_t g = 0; g < r.groups.size(); ++g) out << "\n" << format_divergence_group(cm, r, g, style);
     return out.str();
 }
 

@@ -38,18 +38,29 @@ std::string format_explore(const spec::Machine& m, const spec::CompiledMachine& 
 std::string format_comparison(const spec::Machine& m, const std::vector<spec::CheckResult>& results);
 
 /// A conformance divergence class, numbered: its signature, how often it was
-/// seen, and its shortest scenario step by step up to the first difference
-/// (the implementation's events against the spec's, or the false guard).
-std::string format_divergence(const spec::CompiledMachine& cm, const explorer::Divergence& d, size_t number);
+/// seen, its shortest scenario step by step up to the first difference (the
+/// implementation's events against the spec's, or the false guard), and the
+/// spec's state before it (changed-only, or every variable with
+/// `style.full_states`).
+std::string format_divergence(const spec::CompiledMachine& cm, const explorer::Divergence& d, size_t number,
+                              const TraceStyle& style = {});
 
-/// A conformance report: the implementation, the scenarios run, the spec
-/// transitions they covered, then each divergence class (format_divergence).
+/// One cause (ConformResult::groups[group], numbered from 1): its key, the
+/// scenarios behind it, each of its classes in one line (number, baseline
+/// status, scenarios, signature), then its shortest class in full, as
+/// format_divergence shows it.
+std::string format_divergence_group(const spec::CompiledMachine& cm, const explorer::ConformResult& r, size_t group,
+                                    const TraceStyle& style = {});
+
 /// The --profile auto table: each profile with its scenarios and divergence
 /// classes, the closest marked, and one line that sums it up.
 std::string format_profile_table(const std::string& spec_path, const std::vector<ProfileRun>& runs,
                                  const ProfileRun& chosen);
+/// A conformance report: the implementation, the scenarios run, the spec
+/// transitions they covered, then the divergences by cause
+/// (format_divergence_group).
 std::string format_conform(const spec::CompiledMachine& cm, const std::string& spec_path,
-                           const explorer::ConformResult& r);
+                           const explorer::ConformResult& r, const TraceStyle& style = {});
 
 /// Events, space-separated (`NewAwaitable(0) Yielded(1)`), or `none` if
 /// there are none. Conform and replay print events this one way.

@@ -141,7 +141,57 @@ std::string event_class(const CompiledMachine& cm, const std::vector<EventValue>
     return s;
 }
 
+// A divergence's cause (Divergence::group): the first pair of events that
+// differ, the spec's against the implementation's, compared as event_class
+// shows them. Of several spec alternatives the one that agrees with the
+// implementation longest is the one it meant (ties: the first key). The
+// events before the pair are the setup's and the events after it follow from
+// it, so classes that differ only there share their cause. When only
+// integers differ, there is no such pair: the whole lists are the cause.
+std::string first_difference(const CompiledMachine& cm, const std::vector<std::vector<EventValue>>& alternatives,
+                             const std::vector<EventValue>& got) {
+    auto names = [&](const std::vector<EventValue>& evs) {
+        std::vector<std::string> out;
+        for (const auto& e : evs) out.push_back(event_class(cm, {e}));
+        return out;
+    };
+    const std::vector<std::string> impl = names(got);
+    std::string best;
+    size_t best_agree = 0;
+    for (const auto& alt : alternatives) {
+        const std::vector<std::string> spec = names(alt);
+        size_t k = 0;
+        while (k < spec.size() && k < impl.size() && spec[k] == impl[k]) ++k;
+        std::string key;
+        if (k == spec.size() && k == impl.size())
+            key = "spec " + event_class(cm, alt) + " | implementation " + event_class(cm, got);
+        else
+            key = "spec " + (k < spec.size() ? spec[k] : "(no more events)") + " | implementation " +
+                  (k < impl.size() ? impl[k] : "(no more events)");
+        if (best.empty() || k > best_agree || (k == best_agree && key < best)) {
+            best = key;
+            best_agree = k;
+        }
+    }
+    return best;
+}
+
 }  // namespace
+
+std::vector<DivergenceGroup> group_divergences(const std::vector<Divergence>& divergences) {
+    std::vector<DivergenceGroup> groups;
+    std::map<std::string, size_t> index;
+    for (size_t k = 0; k < divergences.size(); ++k) {
+        const Divergence& d = divergences[k];
+        auto [it, fresh] = index.emplace(d.group, groups.size());
+        if (fresh) groups.push_back({d.group, {}, 0, false});
+        DivergenceGroup& g = groups[it->second];
+        g.classes.push_back(k);
+        g.occurrences += d.occurrences;
+        g.any_new |= !d.in_baseline;
+    }
+    return groups;
+}
 
 static std::vector<Scenario> generate(SpecGraph& g, const ConformOptions& o) {
     const CompiledMachine& cm = g.cm;
@@ -251,6 +301,10 @@ ConformResult conform(const CompiledMachine& cm, Implementation& impl, const Con
         ++d.occurrences;
         if (d.occurrences == 1 || step + 1 < d.scenario.size()) {
             d.signature = sig;
+            // A function of the signature's parts, so one class has one cause.
+            if (!bad.stopped.empty()) d.group = "implementation " + got;
+            else if (alts.empty()) d.group = cm.machine().actions[cm.instance(sc[step]).action].name + ": spec does not allow it";
+            else d.group = first_difference(cm, mm.would_emit, bad.events);
             d.scenario.assign(sc.begin(), sc.begin() + step + 1);
             d.observed.assign(obs.begin(), obs.begin() + std::min(obs.size(), step + 1));
             if (d.observed.size() < d.scenario.size()) d.observed.push_back(mm.observed);
@@ -294,6 +348,7 @@ ConformResult conform(const CompiledMachine& cm, Implementation& impl, const Con
         ++d.occurrences;
         if (d.occurrences > 1 && sc.size() >= d.scenario.size()) return;
         d.signature = f.kind;
+        d.group = f.kind;
         d.fault = f.kind;
         d.fault_detail = f.detail;
         d.scenario = sc;
@@ -353,6 +408,7 @@ ConformResult conform(const CompiledMachine& cm, Implementation& impl, const Con
     for (auto& [sig, d] : classes) r.divergences.push_back(std::move(d));
     std::stable_sort(r.divergences.begin(), r.divergences.end(),
                      [](const Divergence& a, const Divergence& b) { return a.scenario.size() < b.scenario.size(); });
+    r.groups = group_divergences(r.divergences);
     r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return r;
 }

@@ -90,6 +90,21 @@ struct Divergence {
     uint64_t spec_state_count = 0;
     uint64_t occurrences = 0;             ///< scenarios that diverged this way
     bool in_baseline = false;
+    /// The class's cause, whatever setup led there: the first pair of events
+    /// that differ, the spec's against the implementation's (`spec X |
+    /// implementation Y`, integers left out as in the signature); for a step
+    /// the spec does not allow, the action; for a fault, its kind. Classes
+    /// with the same cause form one DivergenceGroup.
+    std::string group;
+};
+
+/// Divergence classes with one cause: one bug seen through different setups
+/// (actions, modes, spec alternatives) reads as one group.
+struct DivergenceGroup {
+    std::string key;                      ///< Divergence::group of its classes
+    std::vector<size_t> classes;          ///< indices into ConformResult::divergences, shortest first
+    uint64_t occurrences = 0;             ///< scenarios behind all its classes
+    bool any_new = false;                 ///< a class of it is not in the baseline
 };
 
 struct ConformResult {
@@ -102,6 +117,7 @@ struct ConformResult {
     uint64_t transitions_covered = 0;     ///< spec transitions exercised by some scenario that did not diverge before it
     double seconds = 0;
     std::vector<Divergence> divergences;  ///< one per class, shortest first
+    std::vector<DivergenceGroup> groups;  ///< the classes by cause, in the order of their shortest class
     uint64_t restarts = 0;                ///< times the implementation was started again after a fault
     /// Set when the run ended before every scenario ran (too many faults):
     /// why, for the report; what was found until then is kept.
@@ -114,6 +130,9 @@ struct ConformResult {
 /// LimitReached past max_scenarios.
 std::vector<Scenario> generate_scenarios(const spec::CompiledMachine& cm, const ConformOptions& options,
                                          uint64_t* spec_states = nullptr, uint64_t* spec_transitions = nullptr);
+
+/// Groups `divergences` by their `group` key (see DivergenceGroup).
+std::vector<DivergenceGroup> group_divergences(const std::vector<Divergence>& divergences);
 
 /// Runs the scenarios on `impl` and compares.
 ConformResult conform(const spec::CompiledMachine& cm, Implementation& impl, const ConformOptions& options);

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <nlohmann/json.hpp>
 
 #include "explorer/check.h"
@@ -207,5 +208,38 @@ TEST_CASE("replay reads a counterexample written by --cex, with either engine", 
         CHECK(bad.exit_code == 1);
         CHECK(bad.out.find("not a behaviour of") != std::string::npos);
         CHECK(bad.out.find("enter(p=") != std::string::npos);
+    }
+}
+
+TEST_CASE("conform --full-states prints every variable of the spec's state, and --json names them all", "[cli][conform]") {
+    // The spec of tests/golden/inputs is pre-3.11 subscription: model/ (3.11)
+    // diverges from it on a class without __class_getitem__, in a state where
+    // getitem, inst_getitem, cgi and key still have their initial values.
+    std::string spec = source_path("tests/golden/inputs/subscript_pre311.sm");
+    auto changed = run_stateproof({"conform", spec, "--impl", "cpp"});
+    auto full = run_stateproof({"conform", spec, "--impl", "cpp", "--full-states"});
+    CHECK(changed.exit_code == 1);
+    CHECK(full.exit_code == 1);
+    CHECK(changed.out.find("where it differs from the initial state:\n    phase = Ready\n    target = Class\n") !=
+          std::string::npos);
+    CHECK(changed.out.find("getitem = Absent") == std::string::npos);
+    CHECK(full.out.find("the spec's state before the difference:\n    phase = Ready\n    target = Class\n"
+                        "    getitem = Absent\n    inst_getitem = false\n    cgi = Absent\n    key = IntKey\n") !=
+          std::string::npos);
+    CHECK(full.out.find("where it differs") == std::string::npos);
+
+    auto r = run_stateproof({"conform", spec, "--impl", "cpp", "--json"});
+    CHECK(r.exit_code == 1);
+    json j = json::parse(r.out);
+    REQUIRE(j["divergences"].size() == 2);
+    for (const auto& d : j["divergences"]) {
+        CAPTURE(d["signature"]);
+        std::set<std::string> names;
+        for (const auto& [name, value] : d["spec_state"].items()) names.insert(name);
+        CHECK(names == std::set<std::string>{"phase", "target", "getitem", "inst_getitem", "cgi", "key"});
+        CHECK(d["spec_state"]["phase"] == "Ready");
+        CHECK(d["spec_state"]["target"] == "Class");
+        CHECK(d["spec_state"]["inst_getitem"] == false);
+        CHECK(d["spec_state_count"] == 1);
     }
 }

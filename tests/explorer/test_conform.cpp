@@ -4,6 +4,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <map>
 #include <set>
 
 #include "explorer/conform.h"
@@ -133,6 +135,9 @@ TEST_CASE("an injected bug is one divergence class with its shortest scenario", 
     REQUIRE(r.divergences.size() == 1);
     const Divergence& d = r.divergences[0];
     CHECK(d.signature == "give: spec Gave | implementation Gave");  // the slot and count are integers: one class
+    CHECK(d.group == "spec Gave | implementation Gave");             // no pair differs but by integers: the whole lists
+    REQUIRE(r.groups.size() == 1);
+    CHECK(r.groups[0].occurrences == 8);
     CHECK(d.scenario.size() == 6);                                    // the third give, the sixth step
     CHECK(d.occurrences == 8);
     CHECK(cm.describe_event(d.spec_alternatives.at(0).at(0)).find(", 3)") != std::string::npos);
@@ -162,12 +167,125 @@ TEST_CASE("an event outside the spec's vocabulary is a divergence, shown and gro
     REQUIRE(r.divergences.size() == 1);
     const Divergence& d = r.divergences[0];
     CHECK(d.signature == "give: spec Gave | implementation Raised(Other:RuntimeError:lock broken)");
+    CHECK(d.group == "spec Gave | implementation Raised(Other:RuntimeError:lock broken)");
     CHECK(d.scenario.size() == 6);
     CHECK(d.occurrences == 8);
     REQUIRE(d.observed.back().events.size() == 1);
     CHECK(cm.describe_event(d.observed.back().events[0]).rfind("Raised(", 0) == 0);
     CHECK(cm.describe_event(d.observed.back().events[0]).find(", Other:RuntimeError:lock broken)") != std::string::npos);
     CHECK(r.steps > 0);
+}
+
+namespace {
+
+// Issue 12, part 4: one bug seen through different setups. `mode` changes the
+// events around the lookup (Setup before, Done after); `color` chooses the
+// bug; `size` changes nothing the spec emits.
+const char* kFan = R"(machine Fan
+    enum Mode { A, B, C }
+    var phase : 0..4 = 0
+    var mode : Mode = A
+    var color : bool = false
+    var size : 0..1 = 0
+    event Setup(m: Mode)
+    event Hit
+    event Miss
+    event Done(m: Mode)
+    action choose_mode(m: Mode) when phase == 0 { mode := m; phase := 1 }
+    action choose_color(c: bool) when phase == 1 { color := c; phase := 2 }
+    action choose_size(n: 0..1) when phase == 2 { size := n; phase := 3 }
+    action go when phase == 3 {
+        if mode != A { emit Setup(mode) }
+        emit Hit
+        emit Done(mode)
+        phase := 4
+    }
+    final phase == 4
+)";
+
+// Fan with two bugs: without color, Miss where Hit belongs; with color, a
+// Miss after everything else.
+class HandFan : public Implementation {
+  public:
+    explicit HandFan(const CompiledMachine& cm) : cm_(cm) {}
+    std::string name() const override { return "hand-written fan (with two bugs)"; }
+    size_t run(const std::vector<Scenario>& batch, std::vector<std::vector<ObservedStep>>& out, Fault&) override {
+        const Machine& m = cm_.machine();
+        const uint32_t setup = *m.find_event("Setup"), hit = *m.find_event("Hit"), miss = *m.find_event("Miss"),
+                       done = *m.find_event("Done");
+        for (const auto& sc : batch) {
+            int mode = 0, color = 0;
+            std::vector<ObservedStep> obs;
+            for (uint32_t i : sc) {
+                ObservedStep s;
+                s.action = cm_.instance(i).action;
+                s.args = cm_.instance(i).args;
+                const std::string& name = m.actions[s.action].name;
+                if (name == "choose_mode") mode = s.args[0];
+                if (name == "choose_color") color = s.args[0];
+                if (name == "go") {
+                    if (mode != 0) s.events.push_back({setup, {mode}});
+                    s.events.push_back({color ? hit : miss, {}});
+                    s.events.push_back({done, {mode}});
+                    if (color) s.events.push_back({miss, {}});
+                }
+                obs.push_back(s);
+            }
+            out.push_back(obs);
+        }
+        return batch.size();
+    }
+
+  private:
+    const CompiledMachine& cm_;
+};
+
+}  // namespace
+
+TEST_CASE("classes with the same first differing event pair are one cause, whatever setup led there", "[conform]") {
+    Machine m = testing::spec_from_text(kFan);
+    CompiledMachine cm(m);
+    HandFan impl(cm);
+    ConformOptions o;
+    o.mode = ConformOptions::Mode::Depth;
+    o.depth = 4;
+    ConformResult r = conform(cm, impl, o);
+    // 3 modes x 2 colors x 2 sizes; every scenario diverges at `go`. A class
+    // per mode and bug (the events around the difference differ), each seen
+    // with both sizes; a cause per bug.
+    CHECK(r.scenarios == 12);
+    REQUIRE(r.divergences.size() == 6);
+    for (const auto& d : r.divergences) CHECK(d.occurrences == 2);
+    REQUIRE(r.groups.size() == 2);
+    std::map<std::string, const DivergenceGroup*> by_key;
+    for (const auto& g : r.groups) by_key[g.key] = &g;
+    REQUIRE(by_key.count("spec Hit | implementation Miss"));
+    REQUIRE(by_key.count("spec (no more events) | implementation Miss"));
+    for (const auto& [key, g] : by_key) {
+        CAPTURE(key);
+        CHECK(g->classes.size() == 3);
+        CHECK(g->occurrences == 6);
+        CHECK(g->any_new);
+        std::set<std::string> signatures;
+        for (size_t k : g->classes) {
+            CHECK(r.divergences.at(k).group == key);
+            signatures.insert(r.divergences[k].signature);
+        }
+        CHECK(signatures.size() == 3);
+    }
+    // A class's signature is what a baseline keys on; it is unchanged.
+    CHECK(std::any_of(r.divergences.begin(), r.divergences.end(), [](const Divergence& d) {
+        return d.signature == "go: spec Setup(B) Hit Done(B) | implementation Setup(B) Miss Done(B)";
+    }));
+    // A group is new while one of its classes is.
+    o.baseline = {r.divergences[r.groups[0].classes[0]].signature};
+    ConformResult b = conform(cm, impl, o);
+    REQUIRE(b.groups.size() == 2);
+    CHECK(b.groups[0].any_new);
+    for (const auto& k : b.groups[0].classes) o.baseline.insert(b.divergences[k].signature);
+    ConformResult c = conform(cm, impl, o);
+    CHECK_FALSE(c.groups[0].any_new);
+    CHECK(c.groups[1].any_new);
 }
 
 namespace {
