@@ -17,6 +17,7 @@ struct ConformCommand {
     double timeout = 60;
     uint32_t max_restarts = 20;
     std::string profile;  ///< "auto": every value of the spec's profile constant
+    bool sweep = false;   ///< every combination of the other bool and enum constants
     bool json = false;
     std::string junit;
     std::string baseline;

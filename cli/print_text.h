@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "cli/conform_profiles.h"
+#include "cli/conform_sweep.h"
 #include "explorer/conform.h"
 #include "explorer/explore.h"
 #include "explorer/replay.h"
@@ -40,7 +41,20 @@ std::string format_comparison(const spec::Machine& m, const std::vector<spec::Ch
 /// A conformance divergence class, numbered: its signature, how often it was
 /// seen, and its shortest scenario step by step up to the first difference
 /// (the implementation's events against the spec's, or the false guard).
-std::string format_divergence(const spec::CompiledMachine& cm, const explorer::Divergence& d, size_t number);
+/// `where`, if given, is printed under the signature (a sweep's configurations).
+std::string format_divergence(const spec::CompiledMachine& cm, const explorer::Divergence& d, size_t number,
+                              const std::string& where = "");
+
+/// A sweep's class, numbered, as format_divergence: its scenarios over every
+/// configuration, and the configurations it was found in, the one whose
+/// shortest scenario is shown marked.
+std::string format_sweep_divergence(const Sweep& sweep, const SweepClass& c, size_t number);
+
+/// `conform --sweep`: the fixed constants and the implementation, a table
+/// with a row per configuration (a column per swept constant, its scenarios
+/// and divergence classes), the totals, then every class once
+/// (format_sweep_divergence).
+std::string format_sweep(const std::string& spec_path, const Sweep& sweep);
 
 /// A conformance report: the implementation, the scenarios run, the spec
 /// transitions they covered, then each divergence class (format_divergence).
