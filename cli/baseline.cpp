@@ -1,5 +1,6 @@
 #include "cli/baseline.h"
 
+#include <algorithm>
 #include <fstream>
 
 #include <nlohmann/json.hpp>
@@ -36,6 +37,29 @@ std::string format_baseline(const CompiledMachine& cm, const std::string& spec_p
         std::string scen;
         for (uint32_t i : d.scenario) scen += (scen.empty() ? "" : "; ") + cm.describe(i);
         b["divergences"].push_back({{"signature", d.signature}, {"shortest_scenario", scen}});
+    }
+    return b.dump(2) + "\n";
+}
+
+std::string format_sweep_baseline(const std::string& spec_path, const Sweep& sweep) {
+    json b = {{"spec", spec_path}, {"swept", sweep.swept}, {"divergences", json::array()}};
+    if (!sweep.runs.empty()) {
+        const Machine& m = *sweep.runs.front().m;
+        b["implementation"] = sweep.runs.front().r.implementation;
+        for (const auto& c : m.consts)
+            if (std::find(sweep.swept.begin(), sweep.swept.end(), c.name) == sweep.swept.end())
+                b["consts"][c.name] = m.format_value(c.type, c.value);
+    }
+    for (const auto& c : sweep.classes) {
+        const ProfileRun& shown = sweep.runs[c.shown];
+        const explorer::Divergence& d = sweep.shown(c);
+        std::string scen;
+        for (uint32_t i : d.scenario) scen += (scen.empty() ? "" : "; ") + shown.cm->describe(i);
+        json where = json::array();
+        for (const auto& [k, n] : c.found_in) where.push_back(format_configuration(sweep.runs[k].config));
+        b["divergences"].push_back({{"signature", d.signature}, {"shortest_scenario", scen},
+                                    {"scenario_configuration", format_configuration(shown.config)},
+                                    {"configurations", where}});
     }
     return b.dump(2) + "\n";
 }

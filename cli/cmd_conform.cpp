@@ -8,6 +8,7 @@
 
 #include "cli/baseline.h"
 #include "cli/conform_profiles.h"
+#include "cli/conform_sweep.h"
 #include "cli/interrupt.h"
 #include "cli/output_file.h"
 #include "cli/print_json.h"
@@ -35,6 +36,7 @@ CLI::App* setup_conform(CLI::App& app, ConformCommand& o) {
     c->add_option("--batch", o.batch, "Scenarios per round trip to the implementation")->capture_default_str()->check(CLI::Range(1u, 100000u));
     c->add_option("--timeout", o.timeout, "Seconds to wait for a driver's answer; longer is a fault (hang) of the scenario")->capture_default_str()->check(CLI::PositiveNumber);
     c->add_option("--profile", o.profile, "auto: run under every value of the spec's 'profile' constant, print a table, and report the closest")->check(CLI::IsMember({"auto"}));
+    c->add_flag("--sweep", o.sweep, "Run under every combination of the spec's bool and enum constants but profile and those set with --const, and report each divergence class once with the configurations it was found in");
     c->add_option("--max-restarts", o.max_restarts, "Faults (crash, exit, hang, protocol) in a row, with no scenario answered between, after which the run ends with exit 3 and the report so far")->capture_default_str();
     c->add_flag("--full-states", o.full_states, "Print every variable of the spec's state before each difference, not only the ones that differ from the initial state");
     c->add_flag("--json", o.json, "Print the result as JSON");
@@ -47,30 +49,52 @@ CLI::App* setup_conform(CLI::App& app, ConformCommand& o) {
 
 namespace {
 
-void save_traces(const CompiledMachine& cm, const ConformCommand& o, const explorer::ConformResult& r) {
+// One divergence's scenario as a trace `replay` reproduces: its header
+// carries the constants the scenario ran under.
+void save_trace(const CompiledMachine& cm, const ConformCommand& o, const std::string& implementation,
+                const explorer::Divergence& d, size_t n) {
     namespace fs = std::filesystem;
-    std::error_code ec;
-    fs::create_directories(o.save_traces, ec);
-    if (ec) throw UsageError("--save-traces " + o.save_traces + ": cannot create the directory: " + ec.message());
     const Machine& m = cm.machine();
-    TraceHeader h{o.spec.path, m.name, r.implementation, {}};
+    TraceHeader h{o.spec.path, m.name, implementation, {}};
     for (const auto& c : m.consts) h.consts.emplace_back(c.name, m.format_value(c.type, c.value));
-    size_t n = 0;
-    for (const auto& d : r.divergences) {
-        std::string text = header_to_json(h).dump() + "\n";
-        for (const auto& s : d.observed) text += step_to_json(m, s).dump() + "\n";
-        // A fault has no answer: the steps that cause it, the last marked.
-        for (size_t k = 0; !d.fault.empty() && k < d.scenario.size(); ++k) {
-            ObservedStep s;
-            s.action = cm.instance(d.scenario[k]).action;
-            s.args = cm.instance(d.scenario[k]).args;
-            if (k + 1 == d.scenario.size()) s.stopped = "fault: " + d.fault;
-            json st = step_to_json(m, s);
-            st.erase("events");
-            text += st.dump() + "\n";
-        }
-        write_file_atomically((fs::path(o.save_traces) / ("divergence-" + std::to_string(++n) + ".jsonl")).string(), text);
+    std::string text = header_to_json(h).dump() + "\n";
+    for (const auto& s : d.observed) text += step_to_json(m, s).dump() + "\n";
+    // A fault has no answer: the steps that cause it, the last marked.
+    for (size_t k = 0; !d.fault.empty() && k < d.scenario.size(); ++k) {
+        ObservedStep s;
+        s.action = cm.instance(d.scenario[k]).action;
+        s.args = cm.instance(d.scenario[k]).args;
+        if (k + 1 == d.scenario.size()) s.stopped = "fault: " + d.fault;
+        json st = step_to_json(m, s);
+        st.erase("events");
+        text += st.dump() + "\n";
     }
+    write_file_atomically((fs::path(o.save_traces) / ("divergence-" + std::to_string(n) + ".jsonl")).string(), text);
+}
+
+void make_trace_dir(const ConformCommand& o) {
+    std::error_code ec;
+    std::filesystem::create_directories(o.save_traces, ec);
+    if (ec) throw UsageError("--save-traces " + o.save_traces + ": cannot create the directory: " + ec.message());
+}
+
+int run_sweep_command(const ConformCommand& o) {
+    Sweep sweep = run_sweep(o);
+    if (!o.junit.empty()) write_file_atomically(o.junit, junit_sweep_xml(o.spec.path, sweep));
+    if (!o.save_traces.empty()) {
+        make_trace_dir(o);
+        size_t n = 0;
+        for (const auto& c : sweep.classes)
+            save_trace(*sweep.runs[c.shown].cm, o, sweep.runs[c.shown].r.implementation, sweep.shown(c), ++n);
+    }
+    if (!o.write_baseline.empty()) write_file_atomically(o.write_baseline, format_sweep_baseline(o.spec.path, sweep));
+    if (o.json) std::cout << sweep_json(o.spec.path, sweep).dump(2) << "\n";
+    else {
+        TraceStyle style;
+        style.full_states = o.full_states;
+        std::cout << format_sweep(o.spec.path, sweep, style);
+    }
+    return sweep.exit_code();
 }
 
 }  // namespace
@@ -78,6 +102,7 @@ void save_traces(const CompiledMachine& cm, const ConformCommand& o, const explo
 int run_conform(const ConformCommand& o) {
     if (o.impl.empty() && o.driver.empty()) throw UsageError("conform needs --impl cpp or --driver 'CMD'");
     catch_interrupts();  // from here on a signal ends the run with its report
+    if (o.sweep) return run_sweep_command(o);
     std::vector<ProfileRun> runs;
     if (o.profile == "auto") runs = run_every_profile(o);
     else runs.push_back(run_conform_once(o, o.spec.overrides(), ""));
@@ -86,7 +111,11 @@ int run_conform(const ConformCommand& o) {
     const explorer::ConformResult& r = chosen.r;
 
     if (!o.junit.empty()) write_file_atomically(o.junit, junit_xml(cm, o.spec.path, r));
-    if (!o.save_traces.empty()) save_traces(cm, o, r);
+    if (!o.save_traces.empty()) {
+        make_trace_dir(o);
+        size_t n = 0;
+        for (const auto& d : r.divergences) save_trace(cm, o, r.implementation, d, ++n);
+    }
     if (!o.write_baseline.empty()) write_file_atomically(o.write_baseline, format_baseline(cm, o.spec.path, r));
 
     if (o.json) {

@@ -17,6 +17,7 @@ struct ConformCommand {
     double timeout = 60;
     uint32_t max_restarts = 20;
     std::string profile;  ///< "auto": every value of the spec's profile constant
+    bool sweep = false;   ///< every combination of the other bool and enum constants
     bool json = false;
     bool full_states = false;  ///< the spec's state before a difference: every variable
     std::string junit;

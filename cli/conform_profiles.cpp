@@ -48,6 +48,42 @@ ProfileRun run_conform_once(const ConformCommand& o, const ConstOverrides& overr
     return run;  // the driver ends here, before any report
 }
 
+std::vector<ProfileRun> run_each_configuration(const ConformCommand& o, const Machine& base,
+                                               const ConstOverrides& overrides, const std::vector<std::string>& vary) {
+    // The domains, in the order given; each a bool or an enum.
+    std::vector<const ConstValue*> cs;
+    uint64_t total = 1;
+    for (const auto& name : vary)
+        for (const auto& c : base.consts)
+            if (c.name == name) {
+                cs.push_back(&c);
+                total *= base.types[c.type].domain_size();
+            }
+    std::vector<int32_t> at(cs.size());
+    for (size_t k = 0; k < cs.size(); ++k) at[k] = base.types[cs[k]->type].lo;
+    std::vector<ProfileRun> runs;
+    for (uint64_t n = 1; n <= total && !interrupt_signal(); ++n) {
+        Configuration config;
+        ConstOverrides with = overrides;
+        for (size_t k = 0; k < cs.size(); ++k) {
+            config.emplace_back(cs[k]->name, base.format_value(cs[k]->type, at[k]));
+            with[cs[k]->name] = config.back().second;
+        }
+        if (!o.json) std::cerr << (config.empty() ? "the spec's constants" : format_configuration(config)) << " (" << n << " of " << total << ")...\n";
+        runs.push_back(run_conform_once(o, with, ""));
+        runs.back().config = std::move(config);
+        // The next combination: the last constant varies fastest.
+        for (size_t k = cs.size(); k-- > 0;) {
+            if (at[k] < base.types[cs[k]->type].hi) {
+                ++at[k];
+                break;
+            }
+            at[k] = base.types[cs[k]->type].lo;
+        }
+    }
+    return runs;
+}
+
 std::vector<ProfileRun> run_every_profile(const ConformCommand& o) {
     ConstOverrides overrides = o.spec.overrides();
     if (overrides.count("profile")) throw UsageError("--profile auto tries every profile: leave out --const profile=...");
@@ -57,14 +93,8 @@ std::vector<ProfileRun> run_every_profile(const ConformCommand& o) {
         if (c.name == "profile") profile = &c;
     if (!profile || base.types[profile->type].kind != Type::Kind::Enum)
         throw UsageError("--profile auto: " + o.spec.path + " has no enum constant 'profile'");
-    const Type& t = base.types[profile->type];
-    std::vector<ProfileRun> runs;
-    for (int32_t v = t.lo; v <= t.hi && !interrupt_signal(); ++v) {
-        std::string name = base.format_value(profile->type, v);
-        if (!o.json) std::cerr << "profile " << name << "...\n";
-        overrides["profile"] = name;
-        runs.push_back(run_conform_once(o, overrides, name));
-    }
+    std::vector<ProfileRun> runs = run_each_configuration(o, base, overrides, {"profile"});
+    for (auto& run : runs) run.profile = run.config[0].second;
     return runs;
 }
 
@@ -79,6 +109,12 @@ const ProfileRun& closest(const std::vector<ProfileRun>& runs) {
         if (std::make_pair(p.r.divergences.size(), diverged(p)) < std::make_pair(best->r.divergences.size(), diverged(*best)))
             best = &p;
     return *best;
+}
+
+std::string format_configuration(const Configuration& c) {
+    std::string s;
+    for (const auto& [name, value] : c) s += (s.empty() ? "" : " ") + name + "=" + value;
+    return s;
 }
 
 }  // namespace stateproof::cli

@@ -1,5 +1,7 @@
 #include "cli/print_json.h"
 
+#include <algorithm>
+
 #include "cli/baseline.h"
 #include "spec/eval.h"
 #include "spec/trace.h"
@@ -101,48 +103,50 @@ json comparison_json(const Machine& m, const std::vector<CheckResult>& results,
     return j;
 }
 
+json divergence_json(const CompiledMachine& cm, const explorer::Divergence& d) {
+    const Machine& m = cm.machine();
+    json steps = json::array();
+    if (!d.fault.empty()) {
+        // No answer to show: the scenario's steps, as a request would carry them.
+        for (uint32_t i : d.scenario) {
+            ObservedStep s;
+            s.action = cm.instance(i).action;
+            s.args = cm.instance(i).args;
+            json st = step_to_json(m, s);
+            st.erase("events");
+            steps.push_back(st);
+        }
+        return {{"signature", d.signature}, {"group", d.group}, {"in_baseline", d.in_baseline},
+                {"occurrences", d.occurrences}, {"scenario", steps}, {"fault", d.fault},
+                {"fault_detail", d.fault_detail}, {"fault_reproduced", d.fault_reproduced}};
+    }
+    for (const auto& s : d.observed) steps.push_back(step_to_json(m, s));
+    json alts = json::array();
+    for (const auto& a : d.spec_alternatives) {
+        ObservedStep w = d.observed.back();
+        w.events = a;
+        w.stopped.clear();
+        alts.push_back(step_to_json(m, w)["events"]);
+    }
+    json div = {{"signature", d.signature}, {"group", d.group}, {"in_baseline", d.in_baseline},
+                {"occurrences", d.occurrences}, {"scenario", steps}, {"spec_events_at_divergence", alts},
+                {"guard_false", d.guard_false}};
+    if (!d.spec_state.empty()) {
+        // Every variable by name, valued as in ITF (--cex): the first of
+        // spec_state_count states consistent with the steps before.
+        json st = json::object();
+        for (uint32_t v = 0; v < m.vars.size(); ++v) st[m.vars[v].name] = var_to_json(m, v, d.spec_state);
+        div["spec_state"] = st;
+        div["spec_state_count"] = d.spec_state_count;
+    }
+    return div;
+}
+
 json conform_json(const CompiledMachine& cm, const std::string& spec_path, const explorer::ConformResult& r) {
     const Machine& m = cm.machine();
     size_t fresh = new_divergences(r);
     json divs = json::array();
-    for (const auto& d : r.divergences) {
-        json steps = json::array();
-        if (!d.fault.empty()) {
-            // No answer to show: the scenario's steps, as a request would carry them.
-            for (uint32_t i : d.scenario) {
-                ObservedStep s;
-                s.action = cm.instance(i).action;
-                s.args = cm.instance(i).args;
-                json st = step_to_json(m, s);
-                st.erase("events");
-                steps.push_back(st);
-            }
-            divs.push_back({{"signature", d.signature}, {"group", d.group}, {"in_baseline", d.in_baseline},
-                            {"occurrences", d.occurrences}, {"scenario", steps}, {"fault", d.fault},
-                            {"fault_detail", d.fault_detail}, {"fault_reproduced", d.fault_reproduced}});
-            continue;
-        }
-        for (const auto& s : d.observed) steps.push_back(step_to_json(m, s));
-        json alts = json::array();
-        for (const auto& a : d.spec_alternatives) {
-            ObservedStep w = d.observed.back();
-            w.events = a;
-            w.stopped.clear();
-            alts.push_back(step_to_json(m, w)["events"]);
-        }
-        json div = {{"signature", d.signature}, {"group", d.group}, {"in_baseline", d.in_baseline},
-                    {"occurrences", d.occurrences}, {"scenario", steps}, {"spec_events_at_divergence", alts},
-                    {"guard_false", d.guard_false}};
-        if (!d.spec_state.empty()) {
-            // Every variable by name, valued as in ITF (--cex): the first of
-            // spec_state_count states consistent with the steps before.
-            json st = json::object();
-            for (uint32_t v = 0; v < m.vars.size(); ++v) st[m.vars[v].name] = var_to_json(m, v, d.spec_state);
-            div["spec_state"] = st;
-            div["spec_state_count"] = d.spec_state_count;
-        }
-        divs.push_back(div);
-    }
+    for (const auto& d : r.divergences) divs.push_back(divergence_json(cm, d));
     // The classes by cause: `divergences` holds the indices into the list above.
     json groups = json::array();
     for (const auto& g : r.groups)
@@ -206,6 +210,63 @@ json profile_table_json(const std::vector<ProfileRun>& runs) {
         table.push_back({{"profile", p.profile}, {"scenarios", p.r.scenarios}, {"divergences", p.r.divergences.size()},
                          {"new_divergences", new_divergences(p.r)}});
     return table;
+}
+
+static json configuration_json(const Configuration& c) {
+    json j = json::object();
+    for (const auto& [name, value] : c) j[name] = value;
+    return j;
+}
+
+json sweep_json(const std::string& spec_path, const Sweep& sweep) {
+    json j = {{"spec", spec_path}, {"swept", sweep.swept}, {"configurations_total", sweep.configurations}};
+    json table = json::array();
+    uint64_t scenarios = 0, steps = 0;
+    double seconds = 0;
+    for (const auto& run : sweep.runs) {
+        const explorer::ConformResult& r = run.r;
+        scenarios += r.scenarios;
+        steps += r.steps;
+        seconds += r.seconds;
+        json row = {{"consts", configuration_json(run.config)}, {"scenarios", r.scenarios}, {"steps", r.steps},
+                    {"unsupported", r.unsupported}, {"spec_transitions", r.spec_transitions},
+                    {"transitions_covered", r.transitions_covered}, {"seconds", r.seconds},
+                    {"divergences", r.divergences.size()}, {"new_divergences", new_divergences(r)}};
+        if (r.restarts) row["restarts"] = r.restarts;
+        if (!r.stopped_early.empty()) row["stopped_early"] = r.stopped_early;
+        if (r.interrupted_by) row["interrupted_by_signal"] = r.interrupted_by;
+        table.push_back(row);
+    }
+    j["configurations"] = table;
+    if (!sweep.runs.empty()) {
+        const Machine& m = *sweep.runs.front().m;
+        j["implementation"] = sweep.runs.front().r.implementation;
+        j["consts"] = json::object();
+        for (const auto& c : m.consts)
+            if (std::find(sweep.swept.begin(), sweep.swept.end(), c.name) == sweep.swept.end())
+                j["consts"][c.name] = m.format_value(c.type, c.value);
+    }
+    json divs = json::array();
+    for (const auto& c : sweep.classes) {
+        const ProfileRun& shown = sweep.runs[c.shown];
+        json d = divergence_json(*shown.cm, sweep.shown(c));
+        d["occurrences"] = c.occurrences;
+        d["in_baseline"] = c.in_baseline;
+        d["scenario_consts"] = configuration_json(shown.config);
+        json where = json::array();
+        for (const auto& [k, n] : c.found_in)
+            where.push_back({{"consts", configuration_json(sweep.runs[k].config)}, {"occurrences", n}});
+        d["configurations"] = where;
+        divs.push_back(d);
+    }
+    j["scenarios"] = scenarios;
+    j["steps"] = steps;
+    j["seconds"] = seconds;
+    j["divergences"] = divs;
+    j["new_divergences"] = sweep.new_classes();
+    j["exit_code"] = sweep.exit_code();
+    if (sweep.interrupted_by) j["interrupted_by_signal"] = sweep.interrupted_by;
+    return j;
 }
 
 }  // namespace stateproof::cli

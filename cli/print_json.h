@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/conform_profiles.h"
+#include "cli/conform_sweep.h"
 #include "explorer/conform.h"
 #include "explorer/explore.h"
 #include "explorer/replay.h"
@@ -32,6 +33,19 @@ nlohmann::json comparison_json(const spec::Machine& m, const std::vector<spec::C
 /// "exit_code"}.
 nlohmann::json conform_json(const spec::CompiledMachine& cm, const std::string& spec_path,
                             const explorer::ConformResult& r);
+/// One divergence class of conform --json.
+nlohmann::json divergence_json(const spec::CompiledMachine& cm, const explorer::Divergence& d);
+
+/// `conform --sweep --json`: {"spec", "implementation", "consts" (the fixed
+/// ones), "swept", "configurations_total", "configurations": [{"consts" (the
+/// swept ones), "scenarios", "steps", "unsupported", "spec_transitions",
+/// "transitions_covered", "seconds", "divergences", "new_divergences", and
+/// "restarts", "stopped_early", "interrupted_by_signal" when so}],
+/// "scenarios", "steps", "seconds", "divergences": [as conform's, over every
+/// configuration, with "scenario_consts" (the configuration the scenario
+/// ran under) and "configurations": [{"consts", "occurrences"}]],
+/// "new_divergences", "exit_code", "interrupted_by_signal" when so}.
+nlohmann::json sweep_json(const std::string& spec_path, const Sweep& sweep);
 
 /// `replay --json`, one trace: {"trace", "conforms", "steps_matched",
 /// "implementation" (from its header), and when `mismatch` is not null "line",

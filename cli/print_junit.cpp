@@ -55,4 +55,53 @@ std::string junit_xml(const CompiledMachine& cm, const std::string& spec_path, c
     return x.str();
 }
 
+std::string junit_sweep_xml(const std::string& spec_path, const Sweep& sweep) {
+    size_t failures = 0, skipped = 0;
+    double seconds = 0;
+    for (const auto& c : sweep.classes) (c.in_baseline ? skipped : failures)++;
+    for (const auto& run : sweep.runs) {
+        seconds += run.r.seconds;
+        failures += !run.r.stopped_early.empty() || run.r.interrupted_by;
+    }
+    std::string name = sweep.runs.empty() ? "" : sweep.runs.front().m->name;
+    std::ostringstream x;
+    x << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n";
+    x << "  <testsuite name=\"stateproof conform --sweep " << xml_escape(spec_path) << "\" tests=\""
+      << sweep.classes.size() + sweep.runs.size() << "\" failures=\"" << failures << "\" skipped=\"" << skipped
+      << "\" time=\"" << seconds << "\">\n";
+    if (!sweep.runs.empty()) {
+        std::string swept;
+        for (const auto& s : sweep.swept) swept += (swept.empty() ? "" : " ") + s;
+        x << "    <properties><property name=\"implementation\" value=\""
+          << xml_escape(sweep.runs.front().r.implementation) << "\"/><property name=\"swept\" value=\""
+          << xml_escape(swept) << "\"/></properties>\n";
+    }
+    size_t n = 0;
+    for (const auto& c : sweep.classes) {
+        const explorer::Divergence& d = sweep.shown(c);
+        x << "    <testcase classname=\"conform." << xml_escape(name) << "\" name=\"" << xml_escape(d.signature) << "\">\n";
+        std::string body = format_sweep_divergence(sweep, c, ++n);
+        if (c.in_baseline)
+            x << "      <skipped message=\"known divergence (in the baseline)\"/>\n";
+        else
+            x << "      <failure message=\"" << xml_escape(d.signature) << "\">" << xml_escape(body) << "</failure>\n";
+        x << "    </testcase>\n";
+    }
+    for (const auto& run : sweep.runs) {
+        const explorer::ConformResult& r = run.r;
+        std::string config = run.config.empty() ? "the spec's constants" : format_configuration(run.config);
+        x << "    <testcase classname=\"conform." << xml_escape(name) << "\" name=\"" << xml_escape(config) << ": "
+          << r.scenarios << " scenarios, " << r.divergences.size() << " divergence classes\"";
+        if (!r.stopped_early.empty() || r.interrupted_by)
+            x << ">\n      <failure message=\""
+              << xml_escape(r.interrupted_by ? "interrupted (signal " + std::to_string(r.interrupted_by) + ")"
+                                             : "stopped early: " + r.stopped_early)
+              << "\"/>\n    </testcase>\n";
+        else
+            x << "/>\n";
+    }
+    x << "  </testsuite>\n</testsuites>\n";
+    return x.str();
+}
+
 }  // namespace stateproof::cli

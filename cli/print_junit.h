@@ -5,10 +5,16 @@
 
 #include <string>
 
+#include "cli/conform_sweep.h"
 #include "explorer/conform.h"
 
 namespace stateproof::cli {
 
 std::string junit_xml(const spec::CompiledMachine& cm, const std::string& spec_path, const explorer::ConformResult& r);
+
+/// `conform --sweep`: one test case per divergence class over every
+/// configuration (its text names them), and one per configuration that ran,
+/// which passes unless that run stopped early or was interrupted.
+std::string junit_sweep_xml(const std::string& spec_path, const Sweep& sweep);
 
 }  // namespace stateproof::cli

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "cli/baseline.h"
+#include "cli/conform_sweep.h"
 #include "spec/eval.h"
 
 namespace stateproof::cli {
@@ -315,10 +316,10 @@ static std::string divergence_body(const CompiledMachine& cm, const explorer::Di
 static std::string scenarios_word(uint64_t n) { return std::to_string(n) + " scenario" + (n == 1 ? "" : "s"); }
 
 std::string format_divergence(const CompiledMachine& cm, const explorer::Divergence& d, size_t number,
-                              const TraceStyle& style) {
+                              const TraceStyle& style, const std::string& where) {
     std::ostringstream out;
     out << "divergence " << number << (d.in_baseline ? " (in the baseline)" : " (new)") << ", seen in "
-        << scenarios_word(d.occurrences) << ":\n  " << d.signature << "\n";
+        << scenarios_word(d.occurrences) << ":\n  " << d.signature << "\n" << where;
     return out.str() + divergence_body(cm, d, "", style);
 }
 
@@ -379,6 +380,84 @@ std::string format_conform(const CompiledMachine& cm, const std::string& spec_pa
     if (!r.groups.empty()) out << " from " << r.groups.size() << " cause" << (r.groups.size() == 1 ? "" : "s");
     out << "\n";
     for (size_t g = 0; g < r.groups.size(); ++g) out << "\n" << format_divergence_group(cm, r, g, style);
+    return out.str();
+}
+
+// The constants a sweep left as they are: all but the swept ones.
+static std::string fixed_consts(const Machine& m, const std::vector<std::string>& swept) {
+    std::string s;
+    for (const ConstValue& c : m.consts)
+        if (std::find(swept.begin(), swept.end(), c.name) == swept.end())
+            s += (s.empty() ? "" : " ") + c.name + "=" + m.format_value(c.type, c.value);
+    return s;
+}
+
+std::string format_sweep_divergence(const Sweep& sweep, const SweepClass& c, size_t number, const TraceStyle& style) {
+    const ProfileRun& shown = sweep.runs[c.shown];
+    explorer::Divergence d = sweep.shown(c);
+    d.occurrences = c.occurrences;
+    d.in_baseline = c.in_baseline;
+    std::ostringstream where;
+    if (!sweep.swept.empty()) {
+        where << "  in " << c.found_in.size() << " of " << sweep.runs.size() << " configuration"
+              << (sweep.runs.size() == 1 ? "" : "s") << ":\n";
+        size_t w = 0;
+        for (const auto& [k, n] : c.found_in) w = std::max(w, format_configuration(sweep.runs[k].config).size());
+        for (const auto& [k, n] : c.found_in) {
+            std::string name = format_configuration(sweep.runs[k].config);
+            where << "    " << name << std::string(w - name.size() + 2, ' ') << n << " scenario" << (n == 1 ? "" : "s")
+                  << (k == c.shown ? "  <-- the scenario below" : "") << "\n";
+        }
+    }
+    return format_divergence(*shown.cm, d, number, style, where.str());
+}
+
+std::string format_sweep(const std::string& spec_path, const Sweep& sweep, const TraceStyle& style) {
+    std::ostringstream out;
+    if (sweep.runs.empty()) return "sweep of " + spec_path + ": interrupted before the first configuration ran\n";
+    const ProfileRun& first = sweep.runs.front();
+    std::string fixed = fixed_consts(*first.m, sweep.swept);
+    out << "sweep of " << spec_path << (fixed.empty() ? "" : " (" + fixed + ")") << "\n  against "
+        << first.r.implementation << "\n";
+    if (sweep.swept.empty())
+        out << "nothing to sweep: " << spec_path
+            << " has no bool or enum constant but profile that --const leaves free; one run, under its constants\n";
+    // One column per swept constant, then the run's counts and anything unusual about it.
+    std::vector<size_t> w;
+    for (size_t k = 0; k < sweep.swept.size(); ++k) {
+        w.push_back(sweep.swept[k].size());
+        for (const auto& run : sweep.runs) w[k] = std::max(w[k], run.config[k].second.size());
+    }
+    for (size_t k = 0; k < sweep.swept.size(); ++k) out << "  " << sweep.swept[k] << std::string(w[k] - sweep.swept[k].size(), ' ');
+    out << "   scenarios  divergence classes\n";
+    uint64_t scenarios = 0, steps = 0;
+    double seconds = 0;
+    for (const auto& run : sweep.runs) {
+        const explorer::ConformResult& r = run.r;
+        scenarios += r.scenarios;
+        steps += r.steps;
+        seconds += r.seconds;
+        for (size_t k = 0; k < run.config.size(); ++k)
+            out << "  " << run.config[k].second << std::string(w[k] - run.config[k].second.size(), ' ');
+        char line[64];
+        std::snprintf(line, sizeof line, "  %10llu  %zu", static_cast<unsigned long long>(r.scenarios), r.divergences.size());
+        out << line;
+        if (r.unsupported) out << "   (" << r.unsupported << " unsupported)";
+        if (r.restarts) out << "   (restarted " << r.restarts << " time" << (r.restarts == 1 ? "" : "s") << ")";
+        if (!r.stopped_early.empty()) out << "   stopped early: " << r.stopped_early;
+        if (r.interrupted_by) out << "   interrupted (signal " << r.interrupted_by << ")";
+        out << "\n";
+    }
+    out << "\n" << sweep.runs.size() << " configuration" << (sweep.runs.size() == 1 ? "" : "s") << ", " << scenarios
+        << " scenarios (" << steps << " steps) in " << format_seconds(seconds) << "\n";
+    if (sweep.interrupted_by)
+        out << "interrupted (signal " << sweep.interrupted_by << "): the report holds the " << sweep.runs.size() << " of "
+            << sweep.configurations << " configurations run before it\n";
+    size_t fresh = sweep.new_classes();
+    out << "divergences: " << sweep.classes.size() << " class" << (sweep.classes.size() == 1 ? "" : "es") << " (" << fresh
+        << " new, " << sweep.classes.size() - fresh << " in the baseline)\n";
+    size_t n = 0;
+    for (const auto& c : sweep.classes) out << "\n" << format_sweep_divergence(sweep, c, ++n, style);
     return out.str();
 }
 

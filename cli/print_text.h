@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "cli/conform_profiles.h"
+#include "cli/conform_sweep.h"
 #include "explorer/conform.h"
 #include "explorer/explore.h"
 #include "explorer/replay.h"
@@ -41,9 +42,10 @@ std::string format_comparison(const spec::Machine& m, const std::vector<spec::Ch
 /// seen, its shortest scenario step by step up to the first difference (the
 /// implementation's events against the spec's, or the false guard), and the
 /// spec's state before it (changed-only, or every variable with
-/// `style.full_states`).
+/// `style.full_states`). `where`, if given, is printed under the signature
+/// (a sweep's configurations).
 std::string format_divergence(const spec::CompiledMachine& cm, const explorer::Divergence& d, size_t number,
-                              const TraceStyle& style = {});
+                              const TraceStyle& style = {}, const std::string& where = "");
 
 /// One cause (ConformResult::groups[group], numbered from 1): its key, the
 /// scenarios behind it, each of its classes in one line (number, baseline
@@ -51,6 +53,17 @@ std::string format_divergence(const spec::CompiledMachine& cm, const explorer::D
 /// format_divergence shows it.
 std::string format_divergence_group(const spec::CompiledMachine& cm, const explorer::ConformResult& r, size_t group,
                                     const TraceStyle& style = {});
+
+/// A sweep's class, numbered, as format_divergence: its scenarios over every
+/// configuration, and the configurations it was found in, the one whose
+/// shortest scenario is shown marked.
+std::string format_sweep_divergence(const Sweep& sweep, const SweepClass& c, size_t number, const TraceStyle& style = {});
+
+/// `conform --sweep`: the fixed constants and the implementation, a table
+/// with a row per configuration (a column per swept constant, its scenarios
+/// and divergence classes), the totals, then every class once
+/// (format_sweep_divergence).
+std::string format_sweep(const std::string& spec_path, const Sweep& sweep, const TraceStyle& style = {});
 
 /// The --profile auto table: each profile with its scenarios and divergence
 /// classes, the closest marked, and one line that sums it up.

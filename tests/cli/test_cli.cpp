@@ -133,6 +133,9 @@ TEST_CASE("help on each command shows the usage and every option with its defaul
     auto e = run_stateproof({"explore", "--help"});
     CHECK(e.out.find("--dot") != std::string::npos);
     CHECK(e.out.find("10000") != std::string::npos);  // the --dot-max default
+    auto c = run_stateproof({"conform", "--help"});
+    for (const char* opt : {"--impl", "--driver", "--profile", "--sweep", "--baseline", "--save-traces"})
+        CHECK(c.out.find(opt) != std::string::npos);
 }
 
 TEST_CASE("check --engine all prints every engine's verdicts side by side and exits 1 on a violation", "[cli][solver]") {

@@ -39,6 +39,9 @@ unchanged.
 --on ACTION   only runs with a step of action ACTION are hit (the fault
               then depends on what a scenario does, as a real crash would:
               a fresh proxy fails again on it, so its scenario can be shrunk)
+--when NAME=VALUE  only runs whose request sets the constant NAME to VALUE
+              (`true`, `false`, a number or an enum member; repeatable, all
+              must hold): a fault in one configuration of a `conform --sweep`
 --driver PATH the child driver script (default: drivers/python/driver.py of
               this source tree).
 """
@@ -72,6 +75,8 @@ def parse_args(argv):
     p.add_argument("--only", action="store_true", help="the fault hits run K alone")
     p.add_argument("--state", metavar="FILE", help="fire at most once per FILE")
     p.add_argument("--on", metavar="ACTION", help="only runs with a step of this action are hit")
+    p.add_argument("--when", action="append", default=[], metavar="NAME=VALUE",
+                   help="only runs with this constant (repeatable)")
     p.add_argument("--driver", default=DEFAULT_DRIVER, metavar="PATH")
     a = p.parse_args(argv)
     fault, k, code = None, None, None
@@ -81,6 +86,13 @@ def parse_args(argv):
     if a.exit is not None:
         fault, (k, code) = "exit", a.exit
     return a, fault, k, code
+
+
+def const_text(v):
+    """A constant's value as --const spells it."""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    return str(v)
 
 
 def modify(fault, line):
@@ -139,6 +151,10 @@ def main(argv):
         if hit and args.on is not None:
             steps = msg.get("steps")
             hit = isinstance(steps, list) and any(isinstance(st, dict) and st.get("action") == args.on for st in steps)
+        if hit and args.when:
+            consts = msg.get("consts")
+            hit = isinstance(consts, dict) and all(const_text(consts.get(c.split("=", 1)[0])) == c.split("=", 1)[1]
+                                                   for c in args.when)
         if hit and not fired:
             fired = True
             if args.state:
