@@ -5,15 +5,21 @@
 # tree, whose header names the spec and constants under which the mutated
 # code runs (`# spec: SPEC [--const NAME=VALUE ...]`). For each mutant the
 # script applies it to a scratch copy of this tree, rebuilds the `stateproof`
-# target there, runs conform in each mode at the mutant's constants,
-#   default   --cover transitions
-#   sweep     --sweep (every combination of the bool/enum constants but
-#             profile), if this build has it, else n/a
-#   suffix1   --cover transitions --suffix 1
+# target there, runs conform in each mode,
+#   plain     --cover transitions at the spec's defaults for the constants
+#             --sweep varies (bool and enum constants other than profile):
+#             only profile and range constants such as SLOTS are taken from
+#             the header (what one runs without knowing where the fault is)
+#   default   --cover transitions at the mutant's constants
+#   sweep     --sweep with the same constants as plain, if this build has
+#             it (every combination of the swept constants), else n/a
+#   suffix1   --cover transitions --suffix 1 at the mutant's constants
 # and reverts it. A mutant is killed when conform reports a divergence
 # (exit 1), survives when it reports none (exit 0); anything else (exit 2,
 # exit 3 at --max-scenarios, a timeout, a build failure) is shown as it is
-# and counts as not killed. Prints one row per mutant and the score per mode.
+# and counts as not killed. Prints one row per mutant (the divergence classes
+# each killing run found, and the seconds of its conform runs) and the score
+# per mode.
 #
 #   bench/mutation_bench.sh [PATCH...]     default: bench/mutants/*.patch
 #
@@ -52,7 +58,10 @@ trap cleanup EXIT
 start=$(date +%s)
 
 # The copy keeps modification times, so a kept scratch build stays current.
-git ls-files -z --cached --others --exclude-standard | tar -cf - --null -T - | tar -C "$scratch" -xf -
+# (Files deleted from the working tree but still tracked are left out.)
+git ls-files -z --cached --others --exclude-standard |
+  while IFS= read -r -d '' f; do [ -e "$f" ] && printf '%s\0' "$f"; done |
+  tar -cf - --null -T - | tar -C "$scratch" -xf -
 cmake -S "$scratch" -B "$scratch/build" -DCMAKE_BUILD_TYPE=Release -DSTATEPROOF_WERROR=ON >/dev/null
 echo "building $scratch/build/stateproof ..." >&2
 cmake --build "$scratch/build" --target stateproof -j"$jobs" >"$scratch/build.log" 2>&1 ||
@@ -62,7 +71,7 @@ has_sweep=0
 "$sp" conform --help | grep -q -- --sweep && has_sweep=1
 echo "scratch build ready after $(($(date +%s) - start)) s; --sweep: $([ $has_sweep = 1 ] && echo yes || echo no)" >&2
 
-modes=(default sweep suffix1)
+modes=(plain default sweep suffix1)
 declare -A killed=()
 for m in "${modes[@]}"; do killed[$m]=0; done
 
@@ -87,27 +96,39 @@ run() {
   esac
 }
 
-row() { printf '%-40s | %-10s | %-10s | %-10s | %7s | %s\n' "$@"; }
-row mutant default sweep suffix1 seconds spec
+# swept SPEC NAME: whether --sweep varies the constant (bool or enum type, not profile).
+swept() {
+  [ "$2" != profile ] && grep -Eq "^const $2 : *(bool|[A-Za-z_][A-Za-z0-9_]*) *=" "$src/$1"
+}
+
+row() { printf '%-37s | %-9s | %-9s | %-9s | %-9s | %7s | %s\n' "$@"; }
+row mutant plain default sweep suffix1 seconds spec
 total=0
 for p in "${patches[@]}"; do
   name=$(basename "$p" .patch)
   read -ra spec < <(sed -n 's/^# spec: //p' "$p" | head -1)
   [ ${#spec[@]} -gt 0 ] || { echo "$p: no '# spec:' line" >&2; exit 2; }
+  # The header's constants without those --sweep varies.
+  base=("${spec[0]}")
+  for ((i = 1; i < ${#spec[@]}; i++)); do
+    if [ "${spec[i]}" = --const ] && swept "${spec[0]}" "${spec[i + 1]%%=*}"; then i=$((i + 1)); continue; fi
+    base+=("${spec[i]}")
+  done
   total=$((total + 1))
   secs=0
   (cd "$scratch" && git apply "$p")
   applied=$p
   if cmake --build "$scratch/build" --target stateproof -j"$jobs" >"$scratch/build.log" 2>&1; then
+    run plain "${base[@]}"; b=$cell
     run default "${spec[@]}"; d=$cell
-    if [ $has_sweep = 1 ]; then run sweep "${spec[@]}" --sweep; s=$cell; else s=n/a; fi
+    if [ $has_sweep = 1 ]; then run sweep "${base[@]}" --sweep; s=$cell; else s=n/a; fi
     run suffix1 "${spec[@]}" --suffix 1; x=$cell
   else
-    d="no build"; s="no build"; x="no build"
+    b="no build"; d="no build"; s="no build"; x="no build"
   fi
   (cd "$scratch" && git apply -R "$p")
   applied=
-  row "$name" "$d" "$s" "$x" "$secs" "${spec[*]}"
+  row "$name" "$b" "$d" "$s" "$x" "$secs" "${spec[*]}"
 done
 # The revert leaves the scratch build at the unmutated tree (for SCRATCH reuse).
 cmake --build "$scratch/build" --target stateproof -j"$jobs" >"$scratch/build.log" 2>&1 || true
