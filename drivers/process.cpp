@@ -21,6 +21,8 @@ using namespace stateproof::spec;
 using nlohmann::json;
 
 static constexpr int kProtocol = 1;
+/// How long the hello may take at least, whatever --timeout says (see DriverProcess::start).
+static constexpr double kHelloSeconds = 30;
 
 static json consts_of(const Machine& m) {
     json c = json::object();
@@ -88,7 +90,9 @@ void DriverProcess::start() {
             else if (n < 0 && errno == EPIPE) died("before it read the hello");
             else pump(100, true);
         }
-        line = read_line();
+        // --timeout bounds the answer to a scenario; an interpreter starting
+        // on a loaded machine may take longer than a short one to say hello.
+        line = read_line(std::max(timeout_, kHelloSeconds));
     } catch (const Failed& f) {
         fail_start((f.fault.kind.rfind("exit", 0) == 0 || f.fault.kind.rfind("crash", 0) == 0 ? "it exited (" + f.fault.kind + ")"
                                                                                                 : f.fault.kind) +
@@ -190,14 +194,14 @@ bool DriverProcess::take_line(std::string& line) {
     return true;
 }
 
-std::string DriverProcess::read_line() {
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_);
+std::string DriverProcess::read_line(double timeout) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout);
     std::string line;
     for (;;) {
         if (take_line(line)) return line;
         if (eof_) died("while it was expected to answer");
         auto left = std::chrono::duration<double>(deadline - std::chrono::steady_clock::now()).count();
-        if (left <= 0) failed("hang (> " + format_timeout(timeout_) + ")", "no answer within " + format_timeout(timeout_));
+        if (left <= 0) failed("hang (> " + format_timeout(timeout) + ")", "no answer within " + format_timeout(timeout));
         pump(int(std::min(left, 1.0) * 1000) + 1, false);
     }
 }

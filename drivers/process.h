@@ -41,7 +41,7 @@ class DriverProcess : public explorer::Implementation {
     /// timed out may still be spinning, and may have started children).
     void stop();
     /// The next line of stdout, or throws Failed (exit, signal, silence).
-    std::string read_line();
+    std::string read_line(double timeout);
     /// Waits up to `ms` for output (and, if `want_write`, for room in the
     /// driver's stdin); reads what stdout and stderr have.
     void pump(int ms, bool want_write);

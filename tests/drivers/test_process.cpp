@@ -52,6 +52,18 @@ TEST_CASE("the attribute and subscription specs conform with the CPython that ru
     CHECK(j["transitions_covered"] == j["spec_transitions"]);
 }
 
+TEST_CASE("a driver slower to say hello than --timeout is not a hang: --timeout bounds the scenarios", "[conform][python]") {
+    if (std::system("python3 -c 'import sys; sys.exit(sys.version_info < (3, 8))' >/dev/null 2>&1") != 0) {
+        WARN("python3 (3.8 or later) is not installed: the driver test is skipped");
+        return;
+    }
+    // An interpreter starting on a loaded machine: 2 s before the hello.
+    auto r = testing::run_stateproof({"conform", testing::source_path("spec/subscript.sm"), "--timeout", "1", "--driver",
+                                      "sleep 2; exec python3 " + testing::source_path("drivers/python/driver.py")});
+    INFO(r.err);
+    CHECK(r.exit_code == 0);
+}
+
 TEST_CASE("a driver that fails is a usage error that quotes its stderr", "[conform]") {
     auto spec = testing::source_path("spec/asyncgen.sm");
     auto dead = testing::run_stateproof({"conform", spec, "--driver", "echo oops >&2; exit 3"});
