@@ -342,6 +342,18 @@ std::vector<EventValue> events_from_json(const Machine& m, const json& j, const 
                 known->args.push_back(*v);
             }
         }
+        if (!known && m.find_event(name)) {
+            // A spec event with a value outside its domain: its arguments in
+            // the spec's order, as the spec's own events print, then any it
+            // does not declare (JSON objects come in key order).
+            const auto& params = m.events[*m.find_event(name)].params;
+            auto rank = [&](const std::string& key) {
+                auto at = std::find_if(params.begin(), params.end(), [&](const Param& p) { return p.name == key; });
+                return size_t(at - params.begin());
+            };
+            std::stable_sort(reported.begin(), reported.end(),
+                             [&](const auto& a, const auto& b) { return rank(a.first) < rank(b.first); });
+        }
         out.push_back(known ? std::move(*known) : foreign_event(name, std::move(reported)));
     }
     return out;

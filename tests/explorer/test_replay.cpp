@@ -196,6 +196,13 @@ TEST_CASE("the replay command exits 0, 1 or 2 and applies the trace's constants"
     CHECK(fo.out.find("give(s=0) -> Raised(Other:KeyError:'s')") != std::string::npos);
     CHECK(fo.out.find("give(s=0) -> Gave(0, 1)") != std::string::npos);
     CHECK(fo.err.empty());
+    // A spec event with a value outside its domain keeps the spec's argument
+    // order (s, then n), not the JSON object's key order.
+    std::string odd = write_trace({step("take", 0, R"([{"event": "Took", "args": {"s": 0}}])"),
+                                   step("give", 0, R"([{"event": "Gave", "args": {"s": 0, "n": "Value:'x'"}}])")});
+    auto od = testing::run_stateproof({"replay", spec, odd});
+    CHECK(od.exit_code == 1);
+    CHECK(od.out.find("give(s=0) -> Gave(0, Value:'x')") != std::string::npos);
     auto fj = testing::run_stateproof({"replay", spec, foreign, "--json"});
     CHECK(fj.exit_code == 1);
     CHECK(json::parse(fj.out)["traces"][0]["observed"]["events"][0]["args"]["e"] == "Other:KeyError:'s'");
