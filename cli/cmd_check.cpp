@@ -1,6 +1,7 @@
 #include "cli/cmd_check.h"
 
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 
 #include "cli/engines.h"
@@ -68,6 +69,9 @@ static int run_check_all(const CheckCommand& o, const Machine& m, const Compiled
 }
 
 int run_check(const CheckCommand& o) {
+    // With {property} in a folder name the folders are the user's to make.
+    if (!o.cex_file.empty() && std::filesystem::path(o.cex_file).parent_path().string().find("{property}") == std::string::npos)
+        check_output_file("--cex", o.cex_file);
     Machine m = o.spec.load();
     CompiledMachine cm(m);
     EngineRequest req;
@@ -83,6 +87,7 @@ int run_check(const CheckCommand& o) {
     if (o.engine == "all") return run_check_all(o, m, cm, req);
     CheckResult r = run_engine(o.engine, cm, req);
 
+    LateOutputs outputs;
     if (!o.cex_file.empty()) {
         const std::string placeholder = "{property}";
         bool per_property = o.cex_file.find(placeholder) != std::string::npos;
@@ -92,7 +97,7 @@ int run_check(const CheckCommand& o) {
         for (const PropertyResult* p : violated) {
             std::string path = o.cex_file;
             if (per_property) path.replace(path.find(placeholder), placeholder.size(), p->name);
-            write_file_atomically(path, to_itf(m, *p->cex, p->name + " violated").dump(2) + "\n");
+            outputs.attempt([&] { write_file_atomically(path, to_itf(m, *p->cex, p->name + " violated").dump(2) + "\n"); });
             if (!per_property) {
                 if (violated.size() > 1)
                     std::fprintf(stderr,
@@ -111,7 +116,7 @@ int run_check(const CheckCommand& o) {
         style.full_states = o.full_states;
         std::cout << format_check(m, r, style);
     }
-    return exit_code_of(r);
+    return outputs.finish(exit_code_of(r));
 }
 
 }  // namespace stateproof::cli

@@ -80,27 +80,32 @@ void make_trace_dir(const ConformCommand& o) {
 
 int run_sweep_command(const ConformCommand& o) {
     Sweep sweep = run_sweep(o);
-    if (!o.junit.empty()) write_file_atomically(o.junit, junit_sweep_xml(o.spec.path, sweep));
-    if (!o.save_traces.empty()) {
+    LateOutputs outputs;
+    if (!o.junit.empty()) outputs.attempt([&] { write_file_atomically(o.junit, junit_sweep_xml(o.spec.path, sweep)); });
+    if (!o.save_traces.empty()) outputs.attempt([&] {
         make_trace_dir(o);
         size_t n = 0;
         for (const auto& c : sweep.classes)
             save_trace(*sweep.runs[c.shown].cm, o, sweep.runs[c.shown].r.implementation, sweep.shown(c), ++n);
-    }
-    if (!o.write_baseline.empty()) write_file_atomically(o.write_baseline, format_sweep_baseline(o.spec.path, sweep));
+    });
+    if (!o.write_baseline.empty())
+        outputs.attempt([&] { write_file_atomically(o.write_baseline, format_sweep_baseline(o.spec.path, sweep)); });
     if (o.json) std::cout << sweep_json(o.spec.path, sweep).dump(2) << "\n";
     else {
         TraceStyle style;
         style.full_states = o.full_states;
         std::cout << format_sweep(o.spec.path, sweep, style);
     }
-    return sweep.exit_code();
+    return outputs.finish(sweep.exit_code());
 }
 
 }  // namespace
 
 int run_conform(const ConformCommand& o) {
     if (o.impl.empty() && o.driver.empty()) throw UsageError("conform needs --impl cpp or --driver 'CMD'");
+    if (!o.junit.empty()) check_output_file("--junit", o.junit);
+    if (!o.write_baseline.empty()) check_output_file("--write-baseline", o.write_baseline);
+    if (!o.save_traces.empty()) check_output_dir("--save-traces", o.save_traces);
     catch_interrupts();  // from here on a signal ends the run with its report
     if (o.sweep) return run_sweep_command(o);
     std::vector<ProfileRun> runs;
@@ -110,13 +115,15 @@ int run_conform(const ConformCommand& o) {
     const CompiledMachine& cm = *chosen.cm;
     const explorer::ConformResult& r = chosen.r;
 
-    if (!o.junit.empty()) write_file_atomically(o.junit, junit_xml(cm, o.spec.path, r));
-    if (!o.save_traces.empty()) {
+    LateOutputs outputs;
+    if (!o.junit.empty()) outputs.attempt([&] { write_file_atomically(o.junit, junit_xml(cm, o.spec.path, r)); });
+    if (!o.save_traces.empty()) outputs.attempt([&] {
         make_trace_dir(o);
         size_t n = 0;
         for (const auto& d : r.divergences) save_trace(cm, o, r.implementation, d, ++n);
-    }
-    if (!o.write_baseline.empty()) write_file_atomically(o.write_baseline, format_baseline(cm, o.spec.path, r));
+    });
+    if (!o.write_baseline.empty())
+        outputs.attempt([&] { write_file_atomically(o.write_baseline, format_baseline(cm, o.spec.path, r)); });
 
     if (o.json) {
         json j = conform_json(cm, o.spec.path, r);
@@ -131,9 +138,12 @@ int run_conform(const ConformCommand& o) {
         style.full_states = o.full_states;
         std::cout << format_conform(cm, o.spec.path, r, style);
     }
-    if (r.interrupted_by) return 128 + r.interrupted_by;
-    if (!r.stopped_early.empty()) return exit_code::limit;
-    return new_divergences(r) ? exit_code::violated : exit_code::holds;
+    int code = r.interrupted_by          ? 128 + r.interrupted_by
+               : !r.stopped_early.empty() ? exit_code::limit
+               : new_divergences(r)       ? exit_code::violated
+                                          : exit_code::holds;
+    int with_outputs = outputs.finish(code);
+    return r.interrupted_by ? code : with_outputs;  // an interrupt keeps its own code
 }
 
 }  // namespace stateproof::cli

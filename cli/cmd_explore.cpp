@@ -31,6 +31,7 @@ CLI::App* setup_explore(CLI::App& app, ExploreCommand& o) {
 }
 
 int run_explore(const ExploreCommand& o) {
+    if (!o.dot_file.empty()) check_output_file("--dot", o.dot_file);
     Machine m = o.spec.load();
     CompiledMachine cm(m);
     explorer::ExploreOptions eo;
@@ -56,13 +57,14 @@ int run_explore(const ExploreCommand& o) {
 
     explorer::ExploreResult r = explorer::explore(cm, eo);
 
-    if (r.graph) {
+    LateOutputs outputs;
+    if (r.graph) outputs.attempt([&] {
         if (r.graph->too_large)
             throw UsageError("--dot: the graph has more than " + std::to_string(o.dot_max) +
                              " nodes; nothing was written. Raise --dot-max, or draw the quotient graph with "
                              "--dot-vars VAR,... (one node per valuation of those variables)");
         write_file_atomically(o.dot_file, format_dot(m, cm, *r.graph, qvars));
-    }
+    });
     if (o.json) {
         std::cout << explore_json(m, cm, r).dump(2) << "\n";
     } else {
@@ -70,7 +72,7 @@ int run_explore(const ExploreCommand& o) {
         style.full_states = o.full_states;
         std::cout << format_explore(m, cm, r, style);
     }
-    return r.stats.complete ? exit_code::holds : exit_code::limit;
+    return outputs.finish(r.stats.complete ? exit_code::holds : exit_code::limit);
 }
 
 }  // namespace stateproof::cli
