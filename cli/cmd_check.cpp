@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "cli/engines.h"
+#include "cli/interrupt.h"
 #include "cli/output_file.h"
 #include "cli/print_json.h"
 #include "cli/print_text.h"
@@ -84,6 +85,12 @@ int run_check(const CheckCommand& o) {
 
     req.bounded_ok = o.bounded;
     if (o.no_cross_check) req.cross_check_states = 0;
+    if (o.engine == "explicit") {
+        // The explorer stops between states; the solver engines would not
+        // notice before their query ends, so they keep the default (exit).
+        catch_interrupts();
+        req.limits.interrupted = interrupt_signal;
+    }
     if (o.engine == "all") return run_check_all(o, m, cm, req);
     CheckResult r = run_engine(o.engine, cm, req);
 
@@ -116,7 +123,9 @@ int run_check(const CheckCommand& o) {
         style.full_states = o.full_states;
         std::cout << format_check(m, r, style);
     }
-    return outputs.finish(exit_code_of(r));
+    int code = exit_code_of(r);
+    int with_outputs = outputs.finish(code);
+    return r.stats.interrupted_by ? code : with_outputs;  // an interrupt keeps its own code
 }
 
 }  // namespace stateproof::cli

@@ -2,6 +2,7 @@
 
 #include <iostream>
 
+#include "cli/interrupt.h"
 #include "cli/output_file.h"
 #include "cli/print_dot.h"
 #include "cli/print_json.h"
@@ -36,6 +37,8 @@ int run_explore(const ExploreCommand& o) {
     CompiledMachine cm(m);
     explorer::ExploreOptions eo;
     eo.limits = o.limits.limits();
+    catch_interrupts();  // SIGINT/SIGTERM: the report of what was explored, exit 128 + the signal
+    eo.limits.interrupted = interrupt_signal;
     eo.fingerprint = o.fingerprint;
     eo.deadlock = !o.no_deadlock;
     eo.progress = progress_printer(o.json);
@@ -58,7 +61,9 @@ int run_explore(const ExploreCommand& o) {
     explorer::ExploreResult r = explorer::explore(cm, eo);
 
     LateOutputs outputs;
-    if (r.graph) outputs.attempt([&] {
+    if (r.graph && r.stats.interrupted_by)
+        outputs.attempt([&] { throw UsageError("--dot " + o.dot_file + ": not written: the search was interrupted, the graph is not whole"); });
+    else if (r.graph) outputs.attempt([&] {
         if (r.graph->too_large)
             throw UsageError("--dot: the graph has more than " + std::to_string(o.dot_max) +
                              " nodes; nothing was written. Raise --dot-max, or draw the quotient graph with "
@@ -71,6 +76,10 @@ int run_explore(const ExploreCommand& o) {
         TraceStyle style;
         style.full_states = o.full_states;
         std::cout << format_explore(m, cm, r, style);
+    }
+    if (r.stats.interrupted_by) {
+        outputs.finish(0);
+        return 128 + r.stats.interrupted_by;
     }
     return outputs.finish(r.stats.complete ? exit_code::holds : exit_code::limit);
 }

@@ -209,6 +209,12 @@ class Search {
             std::snprintf(buf, sizeof buf, "--max-seconds %g reached", opts_.limits.max_seconds);
             stop(buf);
         }
+        if (opts_.limits.interrupted && !res_.stats.interrupted_by) {
+            if (int sig = opts_.limits.interrupted()) {
+                res_.stats.interrupted_by = sig;
+                stop("interrupted (signal " + std::to_string(sig) + ")");
+            }
+        }
         if (opts_.progress && std::chrono::duration<double>(now - last_progress_).count() >= opts_.progress_interval) {
             last_progress_ = now;
             Progress p;

@@ -17,6 +17,7 @@ bool CheckResult::all_hold() const {
 }
 
 int exit_code_of(const CheckResult& r) {
+    if (r.stats.interrupted_by) return 128 + r.stats.interrupted_by;
     if (r.any_violated()) return exit_code::violated;
     if (!r.all_hold()) return exit_code::limit;
     return exit_code::holds;

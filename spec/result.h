@@ -3,6 +3,7 @@
 // Engines are peers with one shape of result; printers are elsewhere.
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -36,6 +37,9 @@ struct Limits {
     uint64_t max_states = 0;        ///< 0 = none
     double max_seconds = 0;         ///< 0 = none
     uint64_t max_memory_bytes = 0;  ///< 0 = none
+    /// Asked now and then: non-zero (the signal, SIGINT or SIGTERM) stops
+    /// the search like a limit, with what it found so far.
+    std::function<int()> interrupted;
 };
 
 struct Stats {
@@ -47,6 +51,7 @@ struct Stats {
     uint64_t queue = 0;            ///< states found but not yet expanded when the search stopped
     bool complete = false;         ///< the whole reachable state space was explored
     std::string stopped_by;        ///< the limit that stopped the search, if any
+    int interrupted_by = 0;        ///< the signal that stopped it, or 0
     std::optional<double> collision_probability;  ///< fingerprint mode only
 };
 
@@ -70,8 +75,8 @@ struct CheckResult {
     bool all_hold() const;
 };
 
-/// Exit code for a check: 1 if any property is violated, else 3 if any is
-/// unknown, else 0.
+/// Exit code for a check: 128 + the signal if it was interrupted, else 1 if
+/// any property is violated, else 3 if any is unknown, else 0.
 int exit_code_of(const CheckResult& r);
 
 }  // namespace stateproof::spec

@@ -246,3 +246,38 @@ TEST_CASE("conform --full-states prints every variable of the spec's state, and 
         CHECK(d["spec_state_count"] == 1);
     }
 }
+
+TEST_CASE("an interrupted explore or check prints the search so far, exits 128 + the signal and leaves no file", "[cli][interrupt]") {
+    // Issue 13, part 4. asyncgen at SLOTS=3 takes many seconds to explore:
+    // the signal comes after 2.
+    std::string dir = testing::temp_dir();
+    std::string spec = testing::source_path("spec/asyncgen.sm");
+    struct Case {
+        const char* sig;
+        std::string args;
+        const char* code;
+    };
+    for (const Case& c : {Case{"INT", "explore " + spec + " --dot " + dir + "/g.dot --dot-max 100000000", "130\n"},
+                          Case{"TERM", "check " + spec + " --cex " + dir + "/c.json", "143\n"}}) {
+        CAPTURE(c.args);
+        std::ofstream(dir + "/run.sh") << STATEPROOF_BINARY << " " << c.args
+                                       << " --const profile=cpython311 --const SLOTS=3 >" << dir << "/out 2>" << dir
+                                       << "/err &\np=$!; sleep 2; kill -" << c.sig << " $p; wait $p; echo $? >" << dir
+                                       << "/rc\n";
+        REQUIRE(std::system(("bash " + dir + "/run.sh").c_str()) == 0);
+        auto slurp = [&](const std::string& name) {
+            std::ifstream in(dir + "/" + name);
+            return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        };
+        CHECK(slurp("rc") == c.code);
+        std::string out = slurp("out");
+        INFO(out << slurp("err"));
+        CHECK(out.find("interrupted (signal ") != std::string::npos);
+        CHECK(out.find("states") != std::string::npos);
+    }
+    // The graph of a search cut short is not written; nothing temporary is
+    // left. The counterexample check found at once is: it is whole.
+    CHECK_FALSE(std::filesystem::exists(dir + "/g.dot"));
+    for (const auto& e : std::filesystem::directory_iterator(dir))
+        CHECK(e.path().filename().string().find(".tmp") == std::string::npos);
+}
