@@ -94,6 +94,7 @@ int run_replay(const ReplayCommand& o) {
             std::vector<ObservedStep> steps;
             ObservedStep s;
             while (next(s)) steps.push_back(s);
+            if (steps.empty()) throw UsageError(path + ": the trace has no steps: nothing was checked");
             solver::TraceQueryResult q = solver::query_trace(*L.cm, steps);
             if (q.unknown) throw LimitReached(path + ": the solver gave up: " + q.reason);
             all_ok &= q.matches;
@@ -110,6 +111,8 @@ int run_replay(const ReplayCommand& o) {
                 break;
             }
         }
+        // "conforms (0 steps)" would pass a CI job whose trace came out empty.
+        if (ok && replayer.matched() == 0) throw UsageError(path + ": the trace has no steps: nothing was checked");
         all_ok &= ok;
         const explorer::ReplayMismatch* mismatch = ok ? nullptr : &replayer.mismatch();
         if (o.json) results.push_back(replay_trace_json(*L.cm, path, header, replayer.matched(), mismatch));

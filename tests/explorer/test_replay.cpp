@@ -171,6 +171,15 @@ TEST_CASE("the replay command exits 0, 1 or 2 and applies the trace's constants"
                                       step("take", 1, R"([{"event": "Took", "args": {"s": 1}}])")};
     std::vector<std::string> limited = steps;
     limited.insert(limited.begin(), R"({"stateproof_trace": 1, "machine": "Lock", "consts": {"LIMIT": "1"}})");
+
+    // An empty trace, or a header alone, checks nothing: not "conforms".
+    for (const auto& empty : {write_trace({}), write_trace({limited[0]})})
+        for (const char* engine : {"explicit", "smt"}) {
+            auto e = testing::run_stateproof({"replay", spec, empty, "--engine", engine});
+            CHECK(e.exit_code == 2);
+            CHECK(e.out.find("conforms") == std::string::npos);
+            CHECK(e.err.find("t.jsonl: the trace has no steps: nothing was checked") != std::string::npos);
+        }
     std::string one = write_trace(limited);
     auto r = testing::run_stateproof({"replay", spec, one});
     INFO(r.err);
