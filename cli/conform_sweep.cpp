@@ -16,6 +16,16 @@ size_t Sweep::new_classes() const {
     return n;
 }
 
+Sweep::Totals Sweep::totals() const {
+    Totals t;
+    for (const auto& run : runs) {
+        t.scenarios += run.r.scenarios;
+        t.steps += run.r.steps;
+        t.seconds += run.r.seconds;
+    }
+    return t;
+}
+
 int Sweep::exit_code() const {
     if (interrupted_by) return 128 + interrupted_by;
     for (const auto& run : runs)

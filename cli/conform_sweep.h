@@ -33,6 +33,12 @@ struct Sweep {
 
     const explorer::Divergence& shown(const SweepClass& c) const { return runs[c.shown].r.divergences[c.index]; }
     size_t new_classes() const;
+    /// Over every run: scenarios, steps and seconds, for the reports' totals.
+    struct Totals {
+        uint64_t scenarios = 0, steps = 0;
+        double seconds = 0;
+    };
+    Totals totals() const;
     /// 128 + the signal if interrupted, 3 if a run stopped early, 1 if a class
     /// is new, else 0.
     int exit_code() const;

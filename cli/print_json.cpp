@@ -221,13 +221,8 @@ static json configuration_json(const Configuration& c) {
 json sweep_json(const std::string& spec_path, const Sweep& sweep) {
     json j = {{"spec", spec_path}, {"swept", sweep.swept}, {"configurations_total", sweep.configurations}};
     json table = json::array();
-    uint64_t scenarios = 0, steps = 0;
-    double seconds = 0;
     for (const auto& run : sweep.runs) {
         const explorer::ConformResult& r = run.r;
-        scenarios += r.scenarios;
-        steps += r.steps;
-        seconds += r.seconds;
         json row = {{"consts", configuration_json(run.config)}, {"scenarios", r.scenarios}, {"steps", r.steps},
                     {"unsupported", r.unsupported}, {"spec_transitions", r.spec_transitions},
                     {"transitions_covered", r.transitions_covered}, {"seconds", r.seconds},
@@ -259,9 +254,10 @@ json sweep_json(const std::string& spec_path, const Sweep& sweep) {
         d["configurations"] = where;
         divs.push_back(d);
     }
-    j["scenarios"] = scenarios;
-    j["steps"] = steps;
-    j["seconds"] = seconds;
+    const Sweep::Totals total = sweep.totals();
+    j["scenarios"] = total.scenarios;
+    j["steps"] = total.steps;
+    j["seconds"] = total.seconds;
     j["divergences"] = divs;
     j["new_divergences"] = sweep.new_classes();
     j["exit_code"] = sweep.exit_code();

@@ -27,6 +27,18 @@ std::string xml_escape(const std::string& s) {
     return o;
 }
 
+// One divergence class as a test case: a failure with its report, or
+// skipped when the baseline knows it.
+void divergence_testcase(std::ostringstream& x, const std::string& machine, const std::string& signature,
+                         bool in_baseline, const std::string& report) {
+    x << "    <testcase classname=\"conform." << xml_escape(machine) << "\" name=\"" << xml_escape(signature) << "\">\n";
+    if (in_baseline)
+        x << "      <skipped message=\"known divergence (in the baseline)\"/>\n";
+    else
+        x << "      <failure message=\"" << xml_escape(signature) << "\">" << xml_escape(report) << "</failure>\n";
+    x << "    </testcase>\n";
+}
+
 }  // namespace
 
 std::string junit_xml(const CompiledMachine& cm, const std::string& spec_path, const explorer::ConformResult& r) {
@@ -40,15 +52,7 @@ std::string junit_xml(const CompiledMachine& cm, const std::string& spec_path, c
     x << "    <properties><property name=\"implementation\" value=\"" << xml_escape(r.implementation)
       << "\"/><property name=\"consts\" value=\"" << xml_escape(format_consts(m)) << "\"/></properties>\n";
     size_t n = 0;
-    for (const auto& d : r.divergences) {
-        x << "    <testcase classname=\"conform." << xml_escape(m.name) << "\" name=\"" << xml_escape(d.signature) << "\">\n";
-        std::string body = format_divergence(cm, d, ++n);
-        if (d.in_baseline)
-            x << "      <skipped message=\"known divergence (in the baseline)\"/>\n";
-        else
-            x << "      <failure message=\"" << xml_escape(d.signature) << "\">" << xml_escape(body) << "</failure>\n";
-        x << "    </testcase>\n";
-    }
+    for (const auto& d : r.divergences) divergence_testcase(x, m.name, d.signature, d.in_baseline, format_divergence(cm, d, ++n));
     x << "    <testcase classname=\"conform." << xml_escape(m.name) << "\" name=\"" << r.scenarios
       << " scenarios, every other step as the spec says\"/>\n";
     x << "  </testsuite>\n</testsuites>\n";
@@ -78,14 +82,7 @@ std::string junit_sweep_xml(const std::string& spec_path, const Sweep& sweep) {
     }
     size_t n = 0;
     for (const auto& c : sweep.classes) {
-        const explorer::Divergence& d = sweep.shown(c);
-        x << "    <testcase classname=\"conform." << xml_escape(name) << "\" name=\"" << xml_escape(d.signature) << "\">\n";
-        std::string body = format_sweep_divergence(sweep, c, ++n);
-        if (c.in_baseline)
-            x << "      <skipped message=\"known divergence (in the baseline)\"/>\n";
-        else
-            x << "      <failure message=\"" << xml_escape(d.signature) << "\">" << xml_escape(body) << "</failure>\n";
-        x << "    </testcase>\n";
+        divergence_testcase(x, name, sweep.shown(c).signature, c.in_baseline, format_sweep_divergence(sweep, c, ++n));
     }
     for (const auto& run : sweep.runs) {
         const explorer::ConformResult& r = run.r;

@@ -430,13 +430,8 @@ std::string format_sweep(const std::string& spec_path, const Sweep& sweep, const
     }
     for (size_t k = 0; k < sweep.swept.size(); ++k) out << "  " << sweep.swept[k] << std::string(w[k] - sweep.swept[k].size(), ' ');
     out << "   scenarios  divergence classes\n";
-    uint64_t scenarios = 0, steps = 0;
-    double seconds = 0;
     for (const auto& run : sweep.runs) {
         const explorer::ConformResult& r = run.r;
-        scenarios += r.scenarios;
-        steps += r.steps;
-        seconds += r.seconds;
         for (size_t k = 0; k < run.config.size(); ++k)
             out << "  " << run.config[k].second << std::string(w[k] - run.config[k].second.size(), ' ');
         char line[64];
@@ -448,8 +443,9 @@ std::string format_sweep(const std::string& spec_path, const Sweep& sweep, const
         if (r.interrupted_by) out << "   interrupted (signal " << r.interrupted_by << ")";
         out << "\n";
     }
-    out << "\n" << sweep.runs.size() << " configuration" << (sweep.runs.size() == 1 ? "" : "s") << ", " << scenarios
-        << " scenarios (" << steps << " steps) in " << format_seconds(seconds) << "\n";
+    const Sweep::Totals total = sweep.totals();
+    out << "\n" << sweep.runs.size() << " configuration" << (sweep.runs.size() == 1 ? "" : "s") << ", " << total.scenarios
+        << " scenarios (" << total.steps << " steps) in " << format_seconds(total.seconds) << "\n";
     if (sweep.interrupted_by)
         out << "interrupted (signal " << sweep.interrupted_by << "): the report holds the " << sweep.runs.size() << " of "
             << sweep.configurations << " configurations run before it\n";
