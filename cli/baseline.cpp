@@ -44,11 +44,8 @@ std::string format_baseline(const CompiledMachine& cm, const std::string& spec_p
 std::string format_sweep_baseline(const std::string& spec_path, const Sweep& sweep) {
     json b = {{"spec", spec_path}, {"swept", sweep.swept}, {"divergences", json::array()}};
     if (!sweep.runs.empty()) {
-        const Machine& m = *sweep.runs.front().m;
         b["implementation"] = sweep.runs.front().r.implementation;
-        for (const auto& c : m.consts)
-            if (std::find(sweep.swept.begin(), sweep.swept.end(), c.name) == sweep.swept.end())
-                b["consts"][c.name] = m.format_value(c.type, c.value);
+        for (const auto& [name, value] : sweep.fixed()) b["consts"][name] = value;
     }
     for (const auto& c : sweep.classes) {
         const ProfileRun& shown = sweep.runs[c.shown];

@@ -16,6 +16,23 @@ size_t Sweep::new_classes() const {
     return n;
 }
 
+explorer::Divergence Sweep::merged(const SweepClass& c) const {
+    explorer::Divergence d = shown(c);
+    d.occurrences = c.occurrences;
+    d.in_baseline = c.in_baseline;
+    return d;
+}
+
+Configuration Sweep::fixed() const {
+    Configuration fixed;
+    if (runs.empty()) return fixed;
+    const Machine& m = *runs.front().m;
+    for (const ConstValue& c : m.consts)
+        if (std::find(swept.begin(), swept.end(), c.name) == swept.end())
+            fixed.emplace_back(c.name, m.format_value(c.type, c.value));
+    return fixed;
+}
+
 Sweep::Totals Sweep::totals() const {
     Totals t;
     for (const auto& run : runs) {
@@ -58,6 +75,10 @@ Sweep run_sweep(const ConformCommand& o) {
             if (c.name == name) s.configurations *= base.types[c.type].domain_size();
     s.runs = run_each_configuration(o, base, fixed, s.swept);
     s.classes = merge_classes(s.runs);
+    // One bug seen in several configurations is one cause, as in one run.
+    std::vector<explorer::Divergence> merged;
+    for (const auto& c : s.classes) merged.push_back(s.merged(c));
+    s.groups = explorer::group_divergences(merged);
     // A signal between two runs ends the sweep with no run interrupted.
     for (const auto& run : s.runs)
         if (run.r.interrupted_by) s.interrupted_by = run.r.interrupted_by;

@@ -29,9 +29,18 @@ struct Sweep {
     uint64_t configurations = 1;      ///< how many combinations there are
     std::vector<ProfileRun> runs;     ///< those that ran, in sweep order (fewer if interrupted)
     std::vector<SweepClass> classes;  ///< merge_classes(runs)
+    /// The classes by cause (Divergence::group of each class's shortest
+    /// scenario); DivergenceGroup::classes index `classes`.
+    std::vector<explorer::DivergenceGroup> groups;
     int interrupted_by = 0;           ///< the signal that ended the sweep, or 0
 
     const explorer::Divergence& shown(const SweepClass& c) const { return runs[c.shown].r.divergences[c.index]; }
+    /// A class as one divergence of the whole sweep: its shortest scenario,
+    /// with the scenarios and baseline status of every configuration.
+    explorer::Divergence merged(const SweepClass& c) const;
+    /// The constants every run shared (all but the swept ones), NAME -> VALUE
+    /// in declaration order; empty before the first run.
+    Configuration fixed() const;
     size_t new_classes() const;
     /// Over every run: scenarios, steps and seconds, for the reports' totals.
     struct Totals {

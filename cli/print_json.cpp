@@ -142,15 +142,21 @@ json divergence_json(const CompiledMachine& cm, const explorer::Divergence& d) {
     return div;
 }
 
+// The classes by cause; "divergences" are indices into the report's list.
+static json groups_json(const std::vector<explorer::DivergenceGroup>& groups) {
+    json out = json::array();
+    for (const auto& g : groups)
+        out.push_back({{"key", g.key}, {"occurrences", g.occurrences}, {"divergences", g.classes}, {"new", g.any_new}});
+    return out;
+}
+
 json conform_json(const CompiledMachine& cm, const std::string& spec_path, const explorer::ConformResult& r) {
     const Machine& m = cm.machine();
     size_t fresh = new_divergences(r);
     json divs = json::array();
     for (const auto& d : r.divergences) divs.push_back(divergence_json(cm, d));
     // The classes by cause: `divergences` holds the indices into the list above.
-    json groups = json::array();
-    for (const auto& g : r.groups)
-        groups.push_back({{"key", g.key}, {"occurrences", g.occurrences}, {"divergences", g.classes}, {"new", g.any_new}});
+    json groups = groups_json(r.groups);
     json j = {{"spec", spec_path},       {"implementation", r.implementation},
               {"scenarios", r.scenarios},  {"steps", r.steps},
               {"unsupported", r.unsupported}, {"spec_states", r.spec_states},
@@ -208,7 +214,7 @@ json profile_table_json(const std::vector<ProfileRun>& runs) {
     json table = json::array();
     for (const auto& p : runs)
         table.push_back({{"profile", p.profile}, {"scenarios", p.r.scenarios}, {"divergences", p.r.divergences.size()},
-                         {"new_divergences", new_divergences(p.r)}});
+                         {"causes", p.r.groups.size()}, {"new_divergences", new_divergences(p.r)}});
     return table;
 }
 
@@ -234,12 +240,8 @@ json sweep_json(const std::string& spec_path, const Sweep& sweep) {
     }
     j["configurations"] = table;
     if (!sweep.runs.empty()) {
-        const Machine& m = *sweep.runs.front().m;
         j["implementation"] = sweep.runs.front().r.implementation;
-        j["consts"] = json::object();
-        for (const auto& c : m.consts)
-            if (std::find(sweep.swept.begin(), sweep.swept.end(), c.name) == sweep.swept.end())
-                j["consts"][c.name] = m.format_value(c.type, c.value);
+        j["consts"] = configuration_json(sweep.fixed());
     }
     json divs = json::array();
     for (const auto& c : sweep.classes) {
@@ -255,6 +257,7 @@ json sweep_json(const std::string& spec_path, const Sweep& sweep) {
         divs.push_back(d);
     }
     const Sweep::Totals total = sweep.totals();
+    j["groups"] = groups_json(sweep.groups);
     j["scenarios"] = total.scenarios;
     j["steps"] = total.steps;
     j["seconds"] = total.seconds;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <map>
 #include <sstream>
 
 #include "cli/baseline.h"
@@ -323,21 +324,29 @@ std::string format_divergence(const CompiledMachine& cm, const explorer::Diverge
     return out.str() + divergence_body(cm, d, "", style);
 }
 
-std::string format_divergence_group(const CompiledMachine& cm, const explorer::ConformResult& r, size_t group,
-                                    const TraceStyle& style) {
-    const explorer::DivergenceGroup& g = r.groups[group];
+// A cause's first lines: its key and the classes it holds (`divergences`
+// is what DivergenceGroup::classes indexes).
+static std::string cause_header(const explorer::DivergenceGroup& g, size_t number,
+                                const std::vector<explorer::Divergence>& divergences) {
     std::ostringstream out;
-    out << "cause " << group + 1 << (g.any_new ? " (new)" : " (in the baseline)") << ", seen in "
+    out << "cause " << number << (g.any_new ? " (new)" : " (in the baseline)") << ", seen in "
         << scenarios_word(g.occurrences) << ":\n  " << g.key << "\n";
     out << "  " << g.classes.size() << " class" << (g.classes.size() == 1 ? "" : "es") << ":\n";
     for (size_t k : g.classes) {
-        const explorer::Divergence& d = r.divergences[k];
+        const explorer::Divergence& d = divergences[k];
         out << "    divergence " << k + 1 << (d.in_baseline ? " (in the baseline), " : " (new), ")
             << scenarios_word(d.occurrences) << ": " << d.signature << "\n";
     }
+    return out.str();
+}
+
+std::string format_divergence_group(const CompiledMachine& cm, const explorer::ConformResult& r, size_t group,
+                                    const TraceStyle& style) {
+    const explorer::DivergenceGroup& g = r.groups[group];
     // The classes are shortest first: the group's first shows its cause soonest.
     size_t first = g.classes.front();
-    return out.str() + divergence_body(cm, r.divergences[first], "divergence " + std::to_string(first + 1) + ", ", style);
+    return cause_header(g, group + 1, r.divergences) +
+           divergence_body(cm, r.divergences[first], "divergence " + std::to_string(first + 1) + ", ", style);
 }
 
 std::string format_profile_table(const std::string& spec_path, const std::vector<ProfileRun>& runs,
@@ -345,17 +354,19 @@ std::string format_profile_table(const std::string& spec_path, const std::vector
     const explorer::ConformResult& r = chosen.r;
     std::ostringstream out;
     out << "profiles of " << spec_path << " against " << r.implementation << ":\n";
-    out << "  profile          scenarios  divergence classes\n";
+    out << "  profile          scenarios  divergence classes  causes\n";
     for (const auto& p : runs) {
         char line[160];
-        std::snprintf(line, sizeof line, "  %-15s %10llu  %zu%s\n", p.profile.c_str(),
-                      static_cast<unsigned long long>(p.r.scenarios), p.r.divergences.size(),
+        std::snprintf(line, sizeof line, "  %-15s %10llu  %18zu  %6zu%s\n", p.profile.c_str(),
+                      static_cast<unsigned long long>(p.r.scenarios), p.r.divergences.size(), p.r.groups.size(),
                       &p == &chosen ? "   <-- closest" : "");
         out << line;
     }
     out << "\n" << r.implementation << " is " << chosen.profile;
     if (r.divergences.empty()) out << ", with no divergence\n\n";
-    else out << " except these " << r.divergences.size() << " class" << (r.divergences.size() == 1 ? "" : "es") << ":\n\n";
+    else
+        out << " except these " << r.divergences.size() << " class" << (r.divergences.size() == 1 ? "" : "es") << " from "
+            << r.groups.size() << " cause" << (r.groups.size() == 1 ? "" : "s") << ":\n\n";
     return out.str();
 }
 
@@ -383,40 +394,36 @@ std::string format_conform(const CompiledMachine& cm, const std::string& spec_pa
     return out.str();
 }
 
-// The constants a sweep left as they are: all but the swept ones.
-static std::string fixed_consts(const Machine& m, const std::vector<std::string>& swept) {
-    std::string s;
-    for (const ConstValue& c : m.consts)
-        if (std::find(swept.begin(), swept.end(), c.name) == swept.end())
-            s += (s.empty() ? "" : " ") + c.name + "=" + m.format_value(c.type, c.value);
-    return s;
+// Where a sweep found a class (or a cause: its classes' configurations
+// merged): each configuration, with its scenarios; `shown` is the run whose
+// scenario the report shows.
+static std::string sweep_where(const Sweep& sweep, const std::vector<std::pair<size_t, uint64_t>>& found_in,
+                               size_t shown) {
+    if (sweep.swept.empty()) return "";
+    std::ostringstream where;
+    where << "  in " << found_in.size() << " of " << sweep.runs.size() << " configuration"
+          << (sweep.runs.size() == 1 ? "" : "s") << ":\n";
+    size_t w = 0;
+    for (const auto& [k, n] : found_in) w = std::max(w, format_configuration(sweep.runs[k].config).size());
+    for (const auto& [k, n] : found_in) {
+        std::string name = format_configuration(sweep.runs[k].config);
+        where << "    " << name << std::string(w - name.size() + 2, ' ') << n << " scenario" << (n == 1 ? "" : "s")
+              << (k == shown ? "  <-- the scenario below" : "") << "\n";
+    }
+    return where.str();
 }
 
 std::string format_sweep_divergence(const Sweep& sweep, const SweepClass& c, size_t number, const TraceStyle& style) {
-    const ProfileRun& shown = sweep.runs[c.shown];
-    explorer::Divergence d = sweep.shown(c);
-    d.occurrences = c.occurrences;
-    d.in_baseline = c.in_baseline;
-    std::ostringstream where;
-    if (!sweep.swept.empty()) {
-        where << "  in " << c.found_in.size() << " of " << sweep.runs.size() << " configuration"
-              << (sweep.runs.size() == 1 ? "" : "s") << ":\n";
-        size_t w = 0;
-        for (const auto& [k, n] : c.found_in) w = std::max(w, format_configuration(sweep.runs[k].config).size());
-        for (const auto& [k, n] : c.found_in) {
-            std::string name = format_configuration(sweep.runs[k].config);
-            where << "    " << name << std::string(w - name.size() + 2, ' ') << n << " scenario" << (n == 1 ? "" : "s")
-                  << (k == c.shown ? "  <-- the scenario below" : "") << "\n";
-        }
-    }
-    return format_divergence(*shown.cm, d, number, style, where.str());
+    return format_divergence(*sweep.runs[c.shown].cm, sweep.merged(c), number, style,
+                             sweep_where(sweep, c.found_in, c.shown));
 }
 
 std::string format_sweep(const std::string& spec_path, const Sweep& sweep, const TraceStyle& style) {
     std::ostringstream out;
     if (sweep.runs.empty()) return "sweep of " + spec_path + ": interrupted before the first configuration ran\n";
     const ProfileRun& first = sweep.runs.front();
-    std::string fixed = fixed_consts(*first.m, sweep.swept);
+    std::string fixed;
+    for (const auto& [name, value] : sweep.fixed()) fixed += (fixed.empty() ? "" : " ") + name + "=" + value;
     out << "sweep of " << spec_path << (fixed.empty() ? "" : " (" + fixed + ")") << "\n  against "
         << first.r.implementation << "\n";
     if (sweep.swept.empty())
@@ -451,9 +458,24 @@ std::string format_sweep(const std::string& spec_path, const Sweep& sweep, const
             << sweep.configurations << " configurations run before it\n";
     size_t fresh = sweep.new_classes();
     out << "divergences: " << sweep.classes.size() << " class" << (sweep.classes.size() == 1 ? "" : "es") << " (" << fresh
-        << " new, " << sweep.classes.size() - fresh << " in the baseline)\n";
-    size_t n = 0;
-    for (const auto& c : sweep.classes) out << "\n" << format_sweep_divergence(sweep, c, ++n, style);
+        << " new, " << sweep.classes.size() - fresh << " in the baseline)";
+    if (!sweep.groups.empty()) out << " from " << sweep.groups.size() << " cause" << (sweep.groups.size() == 1 ? "" : "s");
+    out << "\n";
+    // By cause, as one run's report is: each cause's shortest class in full,
+    // with the configurations it was found in.
+    std::vector<explorer::Divergence> merged;
+    for (const auto& c : sweep.classes) merged.push_back(sweep.merged(c));
+    for (size_t g = 0; g < sweep.groups.size(); ++g) {
+        size_t first = sweep.groups[g].classes.front();
+        const SweepClass& c = sweep.classes[first];
+        std::map<size_t, uint64_t> runs;  // the cause's configurations, in sweep order
+        for (size_t k : sweep.groups[g].classes)
+            for (const auto& [run, n] : sweep.classes[k].found_in) runs[run] += n;
+        out << "\n" << cause_header(sweep.groups[g], g + 1, merged)
+            << sweep_where(sweep, {runs.begin(), runs.end()}, c.shown)
+            << divergence_body(*sweep.runs[c.shown].cm, merged[first], "divergence " + std::to_string(first + 1) + ", ",
+                               style);
+    }
     return out.str();
 }
 

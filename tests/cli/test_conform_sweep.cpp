@@ -158,6 +158,11 @@ TEST_CASE("a divergence found in one configuration of a sweep names that configu
     CHECK(again.exit_code == 0);
     CHECK(again.out.find("(0 new, " + std::to_string(j["divergences"].size()) + " in the baseline)") != std::string::npos);
     CHECK(again.out.find("    FIRSTITER=raises REENTRANT=true  ") != std::string::npos);
+    // The text report reads by cause too: each cause names its classes and
+    // the configurations of the one it shows.
+    CHECK(again.out.find(" in the baseline) from " + std::to_string(j["groups"].size()) + " cause") != std::string::npos);
+    CHECK(again.out.find("\ncause 1 (in the baseline), seen in ") != std::string::npos);
+    CHECK(again.out.find("  in 1 of 6 configurations:\n") != std::string::npos);
 }
 
 TEST_CASE("a divergence found in several configurations of a sweep is one class that names them all", "[cli][conform][python]") {
@@ -182,4 +187,21 @@ TEST_CASE("a divergence found in several configurations of a sweep is one class 
         in_both += d["configurations"].size() == 2;
     }
     CHECK(in_both > 0);
+
+    // By cause, as one run's report is: every class in exactly one cause,
+    // whose key is the class's group and whose scenarios are its classes'.
+    REQUIRE_FALSE(j["groups"].empty());
+    CHECK(j["groups"].size() <= j["divergences"].size());
+    std::set<size_t> grouped;
+    for (const auto& g : j["groups"]) {
+        uint64_t sum = 0;
+        for (size_t k : g["divergences"]) {
+            CHECK(grouped.insert(k).second);
+            REQUIRE(k < j["divergences"].size());
+            CHECK(j["divergences"][k]["group"] == g["key"]);
+            sum += j["divergences"][k]["occurrences"].get<uint64_t>();
+        }
+        CHECK(g["occurrences"] == sum);
+    }
+    CHECK(grouped.size() == j["divergences"].size());
 }

@@ -237,8 +237,12 @@ TEST_CASE("conform --profile auto runs every profile and reports the closest", "
     CHECK(j["consts"]["profile"] == "cpython311");
     CHECK(j["divergences"].empty());
     REQUIRE(j["profiles"].size() == 4);
-    for (const auto& p : j["profiles"])
+    for (const auto& p : j["profiles"]) {
         CHECK((p["profile"] == "cpython311") == (p["divergences"] == 0));
+        // Causes group classes: none without a class, never more than classes.
+        CHECK((p["causes"] == 0) == (p["divergences"] == 0));
+        CHECK(p["causes"] <= p["divergences"]);
+    }
 
     auto both = testing::run_stateproof({"conform", testing::source_path("spec/asyncgen.sm"), "--const",
                                          "profile=cpython311", "--profile", "auto", "--driver", driver});
