@@ -8,6 +8,9 @@
 #include <cstdio>
 #include <fstream>
 #include <set>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -248,6 +251,33 @@ TEST_CASE("conform --profile auto runs every profile and reports the closest", "
                                          "profile=cpython311", "--profile", "auto", "--driver", driver});
     CHECK(both.exit_code == 2);
     CHECK(both.err.find("leave out --const profile=") != std::string::npos);
+}
+
+TEST_CASE("conform --profile auto picks each CPython release's own profile (pyenv)", "[conform][python][pyenv]") {
+    // Issue 12, "how it is tested": every release line the profiles were
+    // written from, run as the interpreter itself. 3.8-3.10 behave as 3.11
+    // here (the asyncgen rules the profiles differ in came in 3.12 and 3.13).
+    const std::vector<std::pair<std::string, std::string>> releases = {
+        {"3.8.18", "cpython311"}, {"3.11.7", "cpython311"}, {"3.12.1", "cpython312"}, {"3.13.0", "cpython313"}};
+    const char* home = std::getenv("HOME");
+    for (const auto& [version, profile] : releases) {
+        std::string python = std::string(home ? home : "") + "/.pyenv/versions/" + version + "/bin/python3";
+        if (std::system(("test -x " + python).c_str()) != 0) {
+            WARN("CPython " + version + " is not installed under ~/.pyenv: its --profile auto check is skipped");
+            continue;
+        }
+        auto r = testing::run_stateproof({"conform", testing::source_path("spec/asyncgen.sm"), "--const", "SLOTS=1",
+                                          "--profile", "auto", "--driver",
+                                          python + " " + testing::source_path("drivers/python/driver.py"), "--json"});
+        INFO(version << ": " << r.err);
+        REQUIRE(r.exit_code == 0);
+        auto j = nlohmann::json::parse(r.out);
+        CHECK(j["implementation"].get<std::string>().rfind("CPython " + version, 0) == 0);
+        CHECK(j["closest_profile"] == profile);
+        CHECK(j["divergences"].empty());
+        // Every other profile is told apart by at least one divergence.
+        for (const auto& p : j["profiles"]) CHECK((p["profile"] == profile) == (p["divergences"] == 0));
+    }
 }
 
 TEST_CASE("one fault seen through many setups is one cause per differing event pair, with every scenario behind it", "[conform][python]") {
