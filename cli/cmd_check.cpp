@@ -85,12 +85,11 @@ int run_check(const CheckCommand& o) {
 
     req.bounded_ok = o.bounded;
     if (o.no_cross_check) req.cross_check_states = 0;
-    if (o.engine == "explicit") {
-        // The explorer stops between states; the solver engines would not
-        // notice before their query ends, so they keep the default (exit).
-        catch_interrupts();
-        req.limits.interrupted = interrupt_signal;
-    }
+    // The explorer stops between states, the solver engines between phases
+    // or at once inside a Z3 query (their watchdog interrupts it).
+    catch_interrupts();
+    req.limits.interrupted = interrupt_signal;
+    req.leave_solver_context = true;
     if (o.engine == "all") return run_check_all(o, m, cm, req);
     CheckResult r = run_engine(o.engine, cm, req);
 

@@ -1,12 +1,15 @@
 #include "cli/cmd_replay.h"
 
+#include <chrono>
 #include <iostream>
 #include <map>
+#include <sstream>
 #include <memory>
 #include <optional>
 
 #include <nlohmann/json.hpp>
 
+#include "cli/interrupt.h"
 #include "cli/print_json.h"
 #include "cli/print_text.h"
 #include "explorer/replay.h"
@@ -31,6 +34,9 @@ CLI::App* setup_replay(CLI::App& app, ReplayCommand& o) {
                   "smt: the trace as a Z3 query, checked prefix by prefix")
         ->capture_default_str()
         ->check(CLI::IsMember({"explicit", "smt"}));
+    c->add_option("--max-seconds", o.max_seconds, "Stop after this many seconds (0 = no limit); exit code 3")
+        ->capture_default_str()
+        ->check(CLI::NonNegativeNumber);
     return c;
 }
 
@@ -63,6 +69,28 @@ int run_replay(const ReplayCommand& o) {
     std::map<ConstOverrides, std::unique_ptr<Loaded>> cache;
     bool all_ok = true;
     json results = json::array();
+    // A limit or a signal ends the run with the traces checked so far and
+    // how far the current one got (issue 13, parts 4 and 5).
+    catch_interrupts();
+    auto start = std::chrono::steady_clock::now();
+    auto seconds = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
+    auto limit_text = [&] {
+        std::ostringstream t;
+        t << "--max-seconds " << o.max_seconds << " reached";
+        return t.str();
+    };
+    auto stopped = [&](const std::string& path, uint64_t replayed, uint64_t total, const std::string& why, int sig) {
+        int code = sig ? 128 + sig : exit_code::limit;
+        if (o.json) {
+            results.push_back(replay_stopped_json(path, replayed, total, why, sig));
+            json j = replay_json(o.spec.path, results, false);
+            j["exit_code"] = code;
+            std::cout << j.dump(2) << "\n";
+        } else {
+            std::cout << format_replay_stopped(path, replayed, total, why);
+        }
+        return code;
+    };
     for (const std::string& path : o.traces) {
         std::optional<ItfTrace> itf = read_itf_file(path);
         std::unique_ptr<TraceReader> reader;
@@ -95,8 +123,21 @@ int run_replay(const ReplayCommand& o) {
             ObservedStep s;
             while (next(s)) steps.push_back(s);
             if (steps.empty()) throw UsageError(path + ": the trace has no steps: nothing was checked");
-            solver::TraceQueryResult q = solver::query_trace(*L.cm, steps);
-            if (q.unknown) throw LimitReached(path + ": the solver gave up: " + q.reason);
+            double left = 0;
+            if (o.max_seconds > 0) {
+                left = o.max_seconds - seconds();
+                if (left <= 0) return stopped(path, 0, steps.size(), limit_text(), 0);
+            }
+            // The process ends after the replay: Z3's teardown is skipped.
+            solver::TraceQueryResult q = solver::query_trace(*L.cm, steps, left, interrupt_signal, true);
+            if (q.unknown) {
+                // The limit is the whole run's, not the solver's share of it.
+                std::string why = q.interrupted_by || o.max_seconds <= 0 || q.reason.rfind("--max-seconds", 0) != 0
+                                      ? q.reason
+                                      : limit_text() + q.reason.substr(q.reason.find(" reached") + 8);
+                if (!q.interrupted_by && o.max_seconds <= 0) throw LimitReached(path + ": the solver gave up: " + q.reason);
+                return stopped(path, q.steps_matched, steps.size(), why, q.interrupted_by);
+            }
             all_ok &= q.matches;
             if (o.json) results.push_back(trace_query_json(path, steps, q));
             else std::cout << format_trace_query(path, o.spec.path, steps, q);
@@ -106,11 +147,18 @@ int run_replay(const ReplayCommand& o) {
         ObservedStep s;
         bool ok = true;
         while (next(s)) {
+            if (int sig = interrupt_signal())
+                return stopped(path, replayer.matched(), 0, "interrupted (signal " + std::to_string(sig) + ")", sig);
+            if (o.max_seconds > 0 && seconds() >= o.max_seconds)
+                return stopped(path, replayer.matched(), 0, limit_text(), 0);
             if (!replayer.step(s)) {
                 ok = false;
                 break;
             }
         }
+        // A signal that cut the reading short is not the trace's end.
+        if (int sig = interrupt_signal(); sig && ok)
+            return stopped(path, replayer.matched(), 0, "interrupted (signal " + std::to_string(sig) + ")", sig);
         // "conforms (0 steps)" would pass a CI job whose trace came out empty.
         if (ok && replayer.matched() == 0) throw UsageError(path + ": the trace has no steps: nothing was checked");
         all_ok &= ok;

@@ -1,5 +1,7 @@
 #include "cli/engines.h"
 
+#include <algorithm>
+
 #include "explorer/check.h"
 #include "solver/solver.h"
 #include "spec/diagnostics.h"
@@ -19,10 +21,22 @@ const std::vector<std::string>& engine_names() {
 static void cross_check(const spec::CompiledMachine& cm, const EngineRequest& req, spec::CheckResult& r) {
     explorer::CheckOptions o;
     o.limits = req.limits;
+    // --max-seconds holds for the whole check: the explorer gets what the
+    // induction left of it.
+    if (o.limits.max_seconds > 0) {
+        double left = o.limits.max_seconds - r.stats.seconds;
+        if (left <= 0) {
+            r.cross_check = spec::CrossCheck{};
+            r.cross_check->why_not = "no time was left under --max-seconds";
+            return;
+        }
+        o.limits.max_seconds = left;
+    }
     if (!o.limits.max_states || o.limits.max_states > req.cross_check_states) o.limits.max_states = req.cross_check_states;
     o.deadlock = req.deadlock;
     o.properties = req.properties;
     spec::CheckResult e = explorer::check_explicit(cm, o);
+    if (e.stats.interrupted_by) r.stats.interrupted_by = e.stats.interrupted_by;
     // A partial search's verdicts still count (its counterexamples are
     // shortest, its unknowns contradict nothing), but only a complete one
     // confirms the proofs.
@@ -58,9 +72,12 @@ spec::CheckResult run_engine(const std::string& engine, const spec::CompiledMach
         o.bounded_ok = req.bounded_ok;
         o.max_seconds = req.limits.max_seconds;
         o.max_memory_mib = req.limits.max_memory_bytes / (1024 * 1024);
+        o.interrupted = req.limits.interrupted;
+        o.leave_context = req.leave_solver_context;
         if (engine == "bmc") return solver::check_bmc(cm, o);
         spec::CheckResult r = solver::check_kinduction(cm, o);
-        if (req.cross_check_states) cross_check(cm, req, r);
+        // An interrupted induction is reported as it stands.
+        if (req.cross_check_states && !r.stats.interrupted_by) cross_check(cm, req, r);
         return r;
     }
     throw spec::UsageError("--engine " + engine + ": unknown engine");
@@ -107,8 +124,17 @@ Comparison run_all_engines(const spec::CompiledMachine& cm, const EngineRequest&
     bounded.bounded_ok = true;
     // The explorer's own answer is the cross-check here: compared below.
     bounded.cross_check_states = 0;
-    c.results.push_back(run_engine("bmc", cm, bounded));
-    c.results.push_back(run_engine("kind", cm, bounded));
+    // --max-seconds holds for the three together: each gets what is left.
+    auto left = [&](EngineRequest r) {
+        if (r.limits.max_seconds > 0) {
+            double spent = 0;
+            for (const auto& x : c.results) spent += x.stats.seconds;
+            r.limits.max_seconds = std::max(r.limits.max_seconds - spent, 1e-3);
+        }
+        return r;
+    };
+    c.results.push_back(run_engine("bmc", cm, left(bounded)));
+    c.results.push_back(run_engine("kind", cm, left(bounded)));
     c.disagreements = compare_results(c.results);
     return c;
 }

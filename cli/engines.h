@@ -27,6 +27,9 @@ struct EngineRequest {
     /// at most this many states (0: do not).
     uint64_t cross_check_states = kCrossCheckStates;
     std::function<void(const explorer::Progress&)> progress;
+    /// The solver engines skip Z3's teardown (see SolverOptions::leave_context):
+    /// for a process that ends after the check.
+    bool leave_solver_context = false;
 };
 
 /// Engine names accepted by --engine.

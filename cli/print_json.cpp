@@ -206,6 +206,13 @@ json trace_query_json(const std::string& path, const std::vector<ObservedStep>& 
     return r;
 }
 
+json replay_stopped_json(const std::string& path, uint64_t replayed, uint64_t total, const std::string& why, int signal) {
+    json r = {{"trace", path}, {"stopped", why}, {"steps_replayed", replayed}};
+    if (total) r["steps"] = total;
+    if (signal) r["interrupted_by_signal"] = signal;
+    return r;
+}
+
 json replay_json(const std::string& spec_path, const json& traces, bool all_conform) {
     return {{"spec", spec_path}, {"traces", traces}, {"exit_code", all_conform ? 0 : 1}};
 }

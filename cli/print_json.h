@@ -60,6 +60,9 @@ nlohmann::json trace_query_json(const std::string& path, const std::vector<spec:
                                 const solver::TraceQueryResult& q);
 
 /// `replay --json`: {"spec", "traces": [one per trace], "exit_code"}.
+/// {"trace", "stopped": why, "steps_replayed", "steps" (when known), "interrupted_by_signal" (when so)}
+nlohmann::json replay_stopped_json(const std::string& path, uint64_t replayed, uint64_t total, const std::string& why,
+                                   int signal);
 nlohmann::json replay_json(const std::string& spec_path, const nlohmann::json& traces, bool all_conform);
 
 nlohmann::json stats_json(const spec::Stats& s);

@@ -532,6 +532,11 @@ std::string format_replay(const CompiledMachine& cm, const std::string& file, ui
     return file + ": conforms (" + std::to_string(matched) + " steps)\n";
 }
 
+std::string format_replay_stopped(const std::string& file, uint64_t replayed, uint64_t total, const std::string& why) {
+    return file + ": stopped after replaying " + std::to_string(replayed) +
+           (total ? " of " + std::to_string(total) : "") + " steps (" + why + ")\n";
+}
+
 std::string format_trace_query(const std::string& file, const std::string& spec_path,
                                const std::vector<ObservedStep>& steps, const solver::TraceQueryResult& q) {
     if (q.matches) return file + ": conforms (" + std::to_string(q.steps_matched) + " steps; smt)\n";

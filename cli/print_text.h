@@ -97,6 +97,9 @@ std::string format_replay(const spec::CompiledMachine& cm, const std::string& fi
 
 /// `replay --engine smt`, one trace: conforms, or the line of the first step
 /// the query could not match and why.
+/// A replay stopped by --max-seconds or a signal: how far it got
+/// (`total`: the trace's length when known, else 0).
+std::string format_replay_stopped(const std::string& file, uint64_t replayed, uint64_t total, const std::string& why);
 std::string format_trace_query(const std::string& file, const std::string& spec_path,
                                const std::vector<spec::ObservedStep>& steps, const solver::TraceQueryResult& q);
 

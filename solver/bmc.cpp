@@ -7,24 +7,36 @@ using namespace stateproof::spec;
 spec::CheckResult check_bmc(const CompiledMachine& cm, const SolverOptions& o) {
     Session ses(cm, o, "bmc");
     z3::solver base(ses.ctx, "QF_BV");
-    base.add(ses.enc.init());
     uint32_t reached = 0;
-    for (uint32_t k = 0; k <= o.depth && ses.any_open(); ++k) {
-        ses.check_state(base, k);
-        if (k == o.depth || !ses.any_open() || ses.stopped) {
-            reached = k;
-            break;
+    try {
+        ses.phase = "encoding the initial states";
+        base.add(ses.enc.init());
+        for (uint32_t k = 0; k <= o.depth && ses.any_open() && !ses.expired(); ++k) {
+            ses.phase = "checking depth " + std::to_string(k);
+            ses.check_state(base, k);
+            if (ses.stopped) break;
+            reached = k;  // states 0..k and the steps between them are checked
+            if (k == o.depth || !ses.any_open()) break;
+            // Encoding a step of a large spec takes long too: the limit is
+            // asked before its terms go to the solver.
+            ses.phase = "encoding step " + std::to_string(k + 1);
+            z3::expr step = ses.enc.transition(k);
+            if (ses.expired()) break;
+            // Incremental: the solver keeps every step added so far.
+            base.add(step);
+            ses.phase = "checking step " + std::to_string(k + 1);
+            ses.check_step(base, k);
+            if (ses.stopped) break;
+            if (!ses.any_open()) reached = k + 1;
         }
-        // Incremental: the solver keeps every step added so far.
-        base.add(ses.enc.transition(k));
-        ses.check_step(base, k);
-        reached = k + 1;
-        if (ses.stopped) break;
+    } catch (const z3::exception& e) {
+        ses.failed(e);  // out of --max-memory, or interrupted while encoding
     }
     CheckResult& r = ses.result;
     r.stats.depth = reached;
     r.stats.seconds = ses.seconds();
     r.stats.stopped_by = ses.stopped_by;
+    r.stats.interrupted_by = ses.interrupted_by;
     for (const Goal& g : ses.goals) {
         if (g.kind == Goal::Kind::Error || g.refuted) continue;
         PropertyResult& p = r.properties[g.result];

@@ -1,5 +1,7 @@
 #include "solver/session.h"
 
+#include <sstream>
+
 #include "solver/decode.h"
 #include "spec/diagnostics.h"
 
@@ -8,7 +10,7 @@ namespace stateproof::solver {
 using namespace stateproof::spec;
 
 Session::Session(const CompiledMachine& cm, const SolverOptions& o, const std::string& engine)
-    : enc(ctx, cm), options(o), start_(std::chrono::steady_clock::now()) {
+    : ctx_(std::make_unique<z3::context>()), ctx(*ctx_), enc(ctx, cm), options(o), start_(std::chrono::steady_clock::now()) {
     if (o.max_memory_mib) z3::set_param("memory_max_size", std::to_string(o.max_memory_mib).c_str());
     const Machine& m = cm.machine();
     result.engine = engine;
@@ -29,6 +31,65 @@ Session::Session(const CompiledMachine& cm, const SolverOptions& o, const std::s
         goals.push_back(Goal{Goal::Kind::Deadlock, 0, result.properties.size()});
         result.properties.push_back(std::move(r));
     }
+    if (o.max_seconds > 0 || o.interrupted) watchdog_ = std::thread([this] { watch(); });
+}
+
+Session::~Session() {
+    if (watchdog_.joinable()) {
+        {
+            std::lock_guard<std::mutex> lock(mu_);
+            done_ = true;
+        }
+        cv_.notify_all();
+        watchdog_.join();
+    }
+    if (options.leave_context) static_cast<void>(ctx_.release());  // see SolverOptions::leave_context
+}
+
+void Session::watch() {
+    std::unique_lock<std::mutex> lock(mu_);
+    while (!done_) {
+        cv_.wait_for(lock, std::chrono::milliseconds(20));
+        if (done_ || fired_.load()) continue;
+        int f = 0;
+        if (options.max_seconds > 0 && seconds() >= options.max_seconds) f = -1;
+        else if (options.interrupted) f = options.interrupted();
+        if (f) {
+            fired_ = f;
+            // Once: Z3 keeps the cancellation, so every later call fails
+            // too; the engines stop at their next question (expired()).
+            ctx.interrupt();
+        }
+    }
+}
+
+bool Session::expired() {
+    int f = fired_.load();
+    if (!f && options.max_seconds > 0 && seconds() >= options.max_seconds) f = -1;
+    if (!f && options.interrupted) f = options.interrupted();
+    if (!f) return false;
+    // A stop for another reason (the solver gave up) stays the reason;
+    // a signal still sets the exit code.
+    if (f > 0) interrupted_by = f;
+    std::string where = phase.empty() ? "" : " while " + phase;
+    if (f < 0) {
+        std::ostringstream limit;
+        limit << options.max_seconds;
+        stop("--max-seconds " + limit.str() + " reached" + where);
+    } else {
+        stop("interrupted (signal " + std::to_string(f) + ")" + where);
+    }
+    return true;
+}
+
+void Session::failed(const z3::exception& e) {
+    if (expired()) return;
+    std::string where = phase.empty() ? "" : " while " + phase;
+    std::string msg = e.msg();
+    if (options.max_memory_mib && msg.find("memory") != std::string::npos)
+        stop("--max-memory " + std::to_string(options.max_memory_mib) + " reached" + where);
+    else
+        stop("the solver failed" + where + ": " + msg);
 }
 
 double Session::seconds() const {
@@ -47,33 +108,30 @@ bool Session::any_open() const {
 }
 
 z3::check_result Session::check(z3::solver& s, const z3::expr& e, const std::vector<z3::expr>& extra) {
-    if (stopped) return z3::unknown;
-    z3::params p(ctx);
-    if (options.max_seconds > 0) {
-        double left = options.max_seconds - seconds();
-        if (left <= 0) {
-            stop("--max-seconds " + std::to_string(options.max_seconds) + " reached");
-            return z3::unknown;
-        }
-        p.set("timeout", unsigned(left * 1000) + 1);
-        s.set(p);
-    }
+    // The time limit is the watchdog's (it interrupts the query), so no
+    // Z3 timeout is set: it would start a timer thread per query.
+    if (stopped || expired()) return z3::unknown;
     // A fresh literal guards the query (check under an assumption, no
     // push/pop): everything the solver learnt stays, and the guarded clause is
     // switched off for good afterwards.
     z3::expr guard = ctx.bool_const(("q" + std::to_string(queries_++)).c_str());
     z3::check_result r;
     try {
+        // Z3 takes SIGINT over during a query by default ("interrupted from
+        // keyboard"); the signal is ours to report (cli/interrupt.cpp).
+        z3::params p(ctx);
+        p.set("ctrl_c", false);
+        s.set(p);
         s.add(z3::implies(guard, e));
         z3::expr_vector assume(ctx);
         assume.push_back(guard);
         for (const auto& a : extra) assume.push_back(a);
         r = s.check(assume);
         if (r == z3::sat) model = s.get_model();
-        else if (r == z3::unknown) stop("the solver gave up: " + s.reason_unknown());
+        else if (r == z3::unknown && !expired()) stop("the solver gave up: " + s.reason_unknown());
         s.add(!guard);
     } catch (const z3::exception& ex) {
-        stop(std::string("the solver failed: ") + ex.msg());
+        failed(ex);
         r = z3::unknown;
     }
     return r;
@@ -90,11 +148,13 @@ z3::expr Session::holds(const Goal& g, uint32_t k) {
 }
 
 void Session::refute(Goal& g, uint32_t steps) {
+    // Decoded first: cut short by an interrupt (z3::exception), the goal stays open.
+    Trace cex = decode(enc, *model, steps);
+    confirm(g, cex);
     g.refuted = true;
     PropertyResult& r = result.properties[g.result];
     r.verdict = Verdict::Violated;
-    r.cex = decode(enc, *model, steps);
-    confirm(g, *r.cex);
+    r.cex = std::move(cex);
     if (g.kind == Goal::Kind::Deadlock)
         r.reason = "a reachable state where no action is enabled and the spec's 'final' does not hold";
 }

@@ -2,9 +2,14 @@
 // What BMC and k-induction share (internal to solver/): one Z3 context, the
 // encoder, the properties still open, limits, and the checks of one depth.
 
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <z3++.h>
@@ -26,8 +31,15 @@ struct Goal {
 class Session {
   public:
     Session(const spec::CompiledMachine& cm, const SolverOptions& o, const std::string& engine);
+    ~Session();
+    Session(const Session&) = delete;
+    Session& operator=(const Session&) = delete;
 
-    z3::context ctx;
+  private:
+    std::unique_ptr<z3::context> ctx_;  // first: the terms below die before it
+
+  public:
+    z3::context& ctx;
     Encoder enc;
     std::vector<Goal> goals;
     spec::CheckResult result;
@@ -53,7 +65,19 @@ class Session {
     void stop(const std::string& why);
     bool stopped = false;
     std::string stopped_by;
+    int interrupted_by = 0;  ///< the signal that stopped the session, or 0
     double seconds() const;
+
+    /// What the engine is doing now ("encoding step 8"), for the message
+    /// that says where a limit or a signal stopped it.
+    std::string phase;
+    /// Has the watchdog seen the time limit pass or a signal come? Then the
+    /// session is stopped (say so once, naming the phase). Engines ask
+    /// between phases; a Z3 query running then is interrupted at once.
+    bool expired();
+    /// Z3 ran out of the memory --max-memory allows (or failed otherwise)
+    /// outside a query: stop, naming the phase.
+    void failed(const z3::exception& e);
 
   private:
     void refute(Goal& g, uint32_t steps);
@@ -62,6 +86,15 @@ class Session {
     void confirm(const Goal& g, const spec::Trace& t);
     std::chrono::steady_clock::time_point start_;
     uint64_t queries_ = 0;
+    // The watchdog: a thread that holds the wall-clock limit and notices
+    // signals in every phase, interrupting the Z3 query running then
+    // (z3::context::interrupt is the one call Z3 allows from another thread).
+    void watch();
+    std::thread watchdog_;
+    std::mutex mu_;
+    std::condition_variable cv_;
+    bool done_ = false;
+    std::atomic<int> fired_{0};  // 0, -1 for the time limit, or the signal
 };
 
 }  // namespace stateproof::solver

@@ -6,6 +6,7 @@
 // are returned (one that does not replay is an InternalError).
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,13 @@ struct SolverOptions {
     bool bounded_ok = false;           ///< k-induction: "holds up to depth K" is an answer (exit 0)
     double max_seconds = 0;            ///< 0 = none; on expiry the rest is Unknown
     uint64_t max_memory_mib = 0;       ///< Z3's memory limit; 0 = none
+    /// Asked now and then (as spec::Limits::interrupted): non-zero, the
+    /// signal, stops the engine like a limit, with what it found so far.
+    std::function<int()> interrupted;
+    /// Do not tear the Z3 context down at the end: the process exits right
+    /// after (the CLI), and Z3 4.8's teardown of a large encoding takes
+    /// minutes (arr1000.sm: over 60 s for a 4 s search); the OS reclaims it.
+    bool leave_context = false;
 };
 
 /// Bounded model checking, one incremental solver: at each depth the
@@ -42,13 +50,17 @@ struct TraceQueryResult {
     bool matches = false;
     uint64_t steps_matched = 0;   ///< the longest prefix the spec can produce
     std::string reason;           ///< when it does not match: why, for people
-    bool unknown = false;         ///< the solver gave up (time or memory)
+    bool unknown = false;         ///< the solver gave up (time or memory), or a signal came
+    int interrupted_by = 0;       ///< the signal that stopped it, or 0
 };
 
 /// Is this sequence of steps (actions, arguments and the events each emitted,
 /// in order) a behaviour of the spec? Checked one step at a time on one
 /// incremental solver, so the answer names the first step that cannot match.
+/// When the steps so far leave one possible state, the solver starts afresh
+/// from it, so the time grows with the trace's length, not its square.
 TraceQueryResult query_trace(const spec::CompiledMachine& cm, const std::vector<spec::ObservedStep>& steps,
-                             double max_seconds = 0);
+                             double max_seconds = 0, std::function<int()> interrupted = {},
+                             bool leave_context = false);
 
 }  // namespace stateproof::solver

@@ -281,3 +281,104 @@ TEST_CASE("an interrupted explore or check prints the search so far, exits 128 +
     for (const auto& e : std::filesystem::directory_iterator(dir))
         CHECK(e.path().filename().string().find(".tmp") == std::string::npos);
 }
+
+namespace {
+
+// Runs `stateproof ARGS` in the background, sends SIG after `after` seconds
+// (none when empty), and returns {exit code, stdout + stderr} and the time
+// from the signal (or the start) to the end.
+struct Run {
+    std::string rc, out;
+    double seconds = 0;
+};
+Run run_in_background(const std::string& dir, const std::string& args, const std::string& sig, int after) {
+    std::ofstream(dir + "/run.sh") << "s=$(date +%s.%N); " << STATEPROOF_BINARY << " " << args << " >" << dir << "/out 2>" << dir
+                                   << "/err &\np=$!; "
+                                   << (sig.empty() ? "" : "sleep " + std::to_string(after) + "; s=$(date +%s.%N); kill -" + sig + " $p; ")
+                                   << "wait $p; echo $? >" << dir << "/rc; echo \"$(date +%s.%N) - $s\" | bc >" << dir << "/took\n";
+    REQUIRE(std::system(("bash " + dir + "/run.sh").c_str()) == 0);
+    auto slurp = [&](const std::string& name) {
+        std::ifstream in(dir + "/" + name);
+        return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    };
+    return {slurp("rc"), slurp("out") + slurp("err"), std::stod(slurp("took"))};
+}
+
+// Issue 13, part 2 (../shared/repro/arr1000.sm): one step of this spec is a
+// large formula; bmc ran past 60 s with --max-seconds 4.
+std::string big_array_spec(const std::string& dir) {
+    std::ofstream(dir + "/arr.sm") << "machine BigArray\n"
+                                      "var arr : array[1000] of bool = false\n"
+                                      "var i : 0..3 = 0\n"
+                                      "action advance when i < 3 { i := i + 1 }\n"
+                                      "action read when arr[i] == false { skip }\n";
+    return dir + "/arr.sm";
+}
+
+}  // namespace
+
+TEST_CASE("bmc and kind hold --max-seconds on a large encoding and say how far they got", "[cli][limits]") {
+    std::string dir = testing::temp_dir();
+    std::string spec = big_array_spec(dir);
+    for (const char* engine : {"bmc", "kind"}) {
+        Run r = run_in_background(dir, "check " + spec + " --engine " + engine + " --max-seconds 2", "", 0);
+        INFO(engine << ": " << r.out);
+        CHECK(r.rc == "3\n");
+        CHECK(r.seconds < 15);  // a loaded machine's margin; exit within a second or so when idle
+        CHECK(r.out.find("--max-seconds 2 reached while ") != std::string::npos);
+        CHECK(r.out.find("up to depth ") != std::string::npos);
+    }
+}
+
+TEST_CASE("an interrupted bmc or kind check prints how far it got and exits 128 + the signal", "[cli][interrupt]") {
+    std::string dir = testing::temp_dir();
+    std::string spec = big_array_spec(dir);
+    struct Case {
+        const char* engine;
+        const char* sig;
+        const char* code;
+    };
+    for (const Case& c : {Case{"bmc", "INT", "130\n"}, Case{"kind", "TERM", "143\n"}}) {
+        Run r = run_in_background(dir, "check " + spec + " --engine " + c.engine + " --cex " + dir + "/c.json", c.sig, 2);
+        INFO(c.engine << ": " << r.out);
+        CHECK(r.rc == c.code);
+        CHECK(r.seconds < 10);
+        CHECK(r.out.find("interrupted (signal ") != std::string::npos);
+        CHECK(r.out.find("up to depth ") != std::string::npos);
+    }
+    for (const auto& e : std::filesystem::directory_iterator(dir))
+        CHECK(e.path().filename().string().find(".tmp") == std::string::npos);
+}
+
+TEST_CASE("replay holds --max-seconds and stops at a signal, saying how many steps it replayed", "[cli][limits][interrupt]") {
+    std::string dir = testing::temp_dir();
+    std::string spec = testing::source_path("docs/peterson.sm");
+    // The 400 steps return Peterson to its initial state: 40 rounds make a
+    // trace the smt engine takes many seconds over.
+    std::ifstream in(testing::source_path("tests/fixtures/peterson_400.jsonl"));
+    std::string header, line, body;
+    std::getline(in, header);
+    while (std::getline(in, line)) body += line + "\n";
+    {
+        std::ofstream out(dir + "/long.jsonl");
+        out << header << "\n";
+        for (int i = 0; i < 40; ++i) out << body;
+    }
+    std::string trace = dir + "/long.jsonl";
+    for (const char* engine : {"explicit", "smt"}) {
+        Run r = run_in_background(dir, "replay " + spec + " " + trace + " --engine " + engine + " --max-seconds 0.000001", "", 0);
+        INFO(engine << ": " << r.out);
+        CHECK(r.rc == "3\n");
+        CHECK(r.out.find("stopped after replaying 0 ") != std::string::npos);
+        CHECK(r.out.find("--max-seconds 1e-06 reached") != std::string::npos);
+    }
+    Run r = run_in_background(dir, "replay " + spec + " " + trace + " --engine smt --json", "TERM", 2);
+    INFO(r.out);
+    CHECK(r.rc == "143\n");
+    CHECK(r.seconds < 10);
+    auto j = nlohmann::json::parse(r.out.substr(0, r.out.rfind('}') + 1));
+    CHECK(j["exit_code"] == 143);
+    CHECK(j["traces"][0]["interrupted_by_signal"] == 15);
+    CHECK(j["traces"][0]["steps"] == 16000);
+    CHECK(j["traces"][0]["steps_replayed"] > 0);
+}

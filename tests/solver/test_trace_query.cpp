@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <csignal>
 
 #include "explorer/check.h"
 #include "explorer/replay.h"
@@ -197,4 +198,47 @@ TEST_CASE("the query and the replayer agree on arrays indexed by bool and by enu
     }
     CHECK(conforming > 0);
     CHECK(diverging > 0);
+}
+
+TEST_CASE("on a long behaviour the query, starting afresh where the state is known, agrees with the replayer", "[solver][trace][agree]") {
+    // Issue 13, part 5: the query restarts its solver whenever the steps so
+    // far leave one possible state; a mutation anywhere in a 300-step trace
+    // is found at the same step as by the replayer.
+    for (const char* spec : {"docs/peterson.sm", "tests/fixtures/counter_mod.sm"}) {
+        Machine m = load_spec(source_path(spec));
+        CompiledMachine cm(m);
+        std::vector<ObservedStep> steps = walk(cm, 300);
+        REQUIRE(steps.size() == 300);
+        auto whole = solver::query_trace(cm, steps);
+        CHECK(whole.matches);
+        CHECK(whole.steps_matched == 300);
+        std::vector<std::vector<ObservedStep>> all = mutations(cm, steps);
+        size_t diverging = 0;
+        for (size_t i = 0; i < all.size(); i += 97) {
+            auto e = replay(cm, all[i]);
+            auto q = solver::query_trace(cm, all[i]);
+            INFO(spec << ": mutation " << i << ", replayer " << e.first << "/" << e.second << ", query " << q.matches
+                      << "/" << q.steps_matched << " " << q.reason);
+            CHECK(q.matches == e.first);
+            CHECK(q.steps_matched == e.second);
+            diverging += !e.first;
+        }
+        CHECK(diverging > 0);
+    }
+}
+
+TEST_CASE("a signal stops the trace query with how far it got", "[solver][trace][interrupt]") {
+    Machine m = load_spec(source_path("docs/peterson.sm"));
+    CompiledMachine cm(m);
+    std::vector<ObservedStep> steps = walk(cm, 50);
+    int asked = 0;
+    // The signal comes after the first queries.
+    auto q = solver::query_trace(cm, steps, 0, [&asked] { return ++asked > 20 ? SIGTERM : 0; });
+    CHECK(q.unknown);
+    CHECK_FALSE(q.matches);
+    CHECK(q.interrupted_by == SIGTERM);
+    CHECK(q.steps_matched < steps.size());
+    INFO(q.reason);
+    CHECK(q.reason.rfind("interrupted (signal " + std::to_string(SIGTERM) + ") while replaying step ", 0) == 0);
+    CHECK(q.reason.find(" of 50") != std::string::npos);
 }
