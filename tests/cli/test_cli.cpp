@@ -317,3 +317,12 @@ TEST_CASE("the limits hold while the spec is checked and its instances are enume
     CHECK(secs.exit_code == 3);
     CHECK(secs.err.find("--max-seconds 0.5 reached") != std::string::npos);
 }
+
+TEST_CASE("conform takes --max-memory and stops at it with exit 3", "[cli][limits]") {
+    auto r = run_stateproof({"conform", source_path("spec/subscript.sm"), "--impl", "cpp", "--max-memory", "1"});
+    CHECK(r.exit_code == 3);
+    CHECK(r.err.find("--max-memory 1 MiB reached") != std::string::npos);
+    auto ok = run_stateproof({"conform", source_path("spec/subscript.sm"), "--impl", "cpp", "--max-memory", "4096"});
+    CHECK(ok.exit_code != 3);
+    CHECK(ok.err.find("--max-memory") == std::string::npos);
+}
