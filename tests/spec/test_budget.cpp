@@ -61,7 +61,7 @@ TEST_CASE("without limits a budget never stops the work", "[spec][budget]") {
     CHECK(b.seconds() < 3600);
 }
 
-TEST_CASE("--max-seconds stops the checker while it inlines, naming the declaration", "[spec][budget]") {
+TEST_CASE("the checker stops at --max-seconds while it inlines, naming the declaration", "[spec][budget]") {
     Limits l;
     l.max_seconds = 0.2;
     Budget b(l);
@@ -73,7 +73,7 @@ TEST_CASE("--max-seconds stops the checker while it inlines, naming the declarat
     CHECK(s < 5);
 }
 
-TEST_CASE("--max-memory stops the checker while it inlines", "[spec][budget]") {
+TEST_CASE("the checker stops at --max-memory while it inlines", "[spec][budget]") {
     Limits l;
     l.max_memory_bytes = Budget::resident_bytes() + (64 << 20);
     Budget b(l);
@@ -85,7 +85,7 @@ TEST_CASE("--max-memory stops the checker while it inlines", "[spec][budget]") {
     CHECK(load_spec_text("<test>", exponential_inlining(6), {}, &again).actions.size() == 1);
 }
 
-TEST_CASE("--max-memory stops instance enumeration, naming the action", "[spec][budget]") {
+TEST_CASE("instance enumeration stops at --max-memory, naming the action", "[spec][budget]") {
     Machine m = stateproof::testing::spec_from_text(many_instances(20, 1000000));
     Limits l;
     l.max_memory_bytes = Budget::resident_bytes() + (64 << 20);
