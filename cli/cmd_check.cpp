@@ -73,12 +73,13 @@ int run_check(const CheckCommand& o) {
     // With {property} in a folder name the folders are the user's to make.
     if (!o.cex_file.empty() && std::filesystem::path(o.cex_file).parent_path().string().find("{property}") == std::string::npos)
         check_output_file("--cex", o.cex_file);
-    Machine m = o.spec.load();
-    CompiledMachine cm(m);
+    Budget budget(o.limits.limits());  // the limits hold while loading and compiling too
+    Machine m = o.spec.load(&budget);
+    CompiledMachine cm(m, &budget);
     EngineRequest req;
     req.deadlock = !o.no_deadlock;
     explorer::select_properties(m, o.invariants, req.properties, req.deadlock);
-    req.limits = o.limits.limits();
+    req.limits = budget.remaining(o.limits.limits());
     req.fingerprint = o.fingerprint;
     req.depth = o.depth;
     req.progress = progress_printer(o.json);

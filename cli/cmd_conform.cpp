@@ -38,6 +38,10 @@ CLI::App* setup_conform(CLI::App& app, ConformCommand& o) {
     c->add_option("--profile", o.profile, "auto: run under every value of the spec's 'profile' constant, print a table, and report the closest")->check(CLI::IsMember({"auto"}));
     c->add_flag("--sweep", o.sweep, "Run under every combination of the spec's bool and enum constants but profile and those set with --const, and report each divergence class once with the configurations it was found in");
     c->add_option("--max-restarts", o.max_restarts, "Faults (crash, exit, hang, protocol) in a row, with no scenario answered between, after which the run ends with exit 3 and the report so far")->capture_default_str();
+    c->add_option("--max-memory", o.max_memory_mib,
+                   "Stop when the run's memory (the spec's graph, the scenarios, the divergences found) passes this "
+                   "many MiB; exit code 3 with the report so far (default: 75% of RAM, " +
+                       std::to_string(default_memory_mib()) + ")");
     c->add_flag("--full-states", o.full_states, "Print every variable of the spec's state before each difference, not only the ones that differ from the initial state");
     c->add_flag("--json", o.json, "Print the result as JSON");
     c->add_option("--junit", o.junit, "Write a JUnit XML report (one test case per divergence class) to FILE")->type_name("FILE");

@@ -16,6 +16,7 @@ struct ConformCommand {
     uint32_t batch = 256;
     double timeout = 60;
     uint32_t max_restarts = 20;
+    uint64_t max_memory_mib = 0;  ///< 0 = default (75% of physical memory)
     std::string profile;  ///< "auto": every value of the spec's profile constant
     bool sweep = false;   ///< every combination of the other bool and enum constants
     bool json = false;

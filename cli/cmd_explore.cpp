@@ -33,10 +33,11 @@ CLI::App* setup_explore(CLI::App& app, ExploreCommand& o) {
 
 int run_explore(const ExploreCommand& o) {
     if (!o.dot_file.empty()) check_output_file("--dot", o.dot_file);
-    Machine m = o.spec.load();
-    CompiledMachine cm(m);
+    Budget budget(o.limits.limits());  // the limits hold while loading and compiling too
+    Machine m = o.spec.load(&budget);
+    CompiledMachine cm(m, &budget);
     explorer::ExploreOptions eo;
-    eo.limits = o.limits.limits();
+    eo.limits = budget.remaining(o.limits.limits());
     catch_interrupts();  // SIGINT/SIGTERM: the report of what was explored, exit 128 + the signal
     eo.limits.interrupted = interrupt_signal;
     eo.fingerprint = o.fingerprint;

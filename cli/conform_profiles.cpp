@@ -19,8 +19,11 @@ using nlohmann::json;
 ProfileRun run_conform_once(const ConformCommand& o, const ConstOverrides& overrides, std::string profile) {
     ProfileRun run;
     run.profile = std::move(profile);
-    run.m = std::make_unique<Machine>(load_spec(o.spec.path, overrides));
-    run.cm = std::make_unique<CompiledMachine>(*run.m);
+    Limits limits;
+    limits.max_memory_bytes = (o.max_memory_mib ? o.max_memory_mib : default_memory_mib()) << 20;
+    Budget budget(limits);  // --max-memory holds while loading and compiling too
+    run.m = std::make_unique<Machine>(load_spec(o.spec.path, overrides, &budget));
+    run.cm = std::make_unique<CompiledMachine>(*run.m, &budget);
     const CompiledMachine& cm = *run.cm;
     explorer::ConformOptions co;
     if (o.depth) {
@@ -32,6 +35,7 @@ ProfileRun run_conform_once(const ConformCommand& o, const ConstOverrides& overr
     co.max_scenarios = o.max_scenarios;
     co.batch = o.batch;
     co.max_restarts = o.max_restarts;
+    co.max_memory_bytes = limits.max_memory_bytes;
     if (!o.baseline.empty()) co.baseline = read_baseline(o.baseline);
     co.progress = [&, last = std::chrono::steady_clock::now()](uint64_t done, uint64_t total) mutable {
         auto now = std::chrono::steady_clock::now();

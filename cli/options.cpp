@@ -17,7 +17,7 @@ spec::ConstOverrides SpecOptions::overrides() const {
     return out;
 }
 
-spec::Machine SpecOptions::load() const { return spec::load_spec(path, overrides()); }
+spec::Machine SpecOptions::load(spec::Budget* budget) const { return spec::load_spec(path, overrides(), budget); }
 
 uint64_t default_memory_mib() {
     long pages = sysconf(_SC_PHYS_PAGES);

@@ -17,8 +17,8 @@ struct SpecOptions {
 
     /// Parses the --const list. Throws UsageError on a malformed entry.
     spec::ConstOverrides overrides() const;
-    /// Loads and checks the spec with the overrides.
-    spec::Machine load() const;
+    /// Loads and checks the spec with the overrides (within the budget's limits).
+    spec::Machine load(spec::Budget* budget = nullptr) const;
 };
 
 struct LimitOptions {

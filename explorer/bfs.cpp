@@ -52,8 +52,12 @@ class Search {
         } catch (const EvalError& e) {
             throw located(e);
         } catch (const StoreFull& full) {
-            stop("memory limit (" + format_bytes(opts_.limits.max_memory_bytes) + ") reached: the store would need " +
-                 format_bytes(full.would_need_bytes));
+            std::string limit = "memory limit (" + format_bytes(opts_.limits.max_memory_bytes) + ")";
+            if constexpr (std::is_same_v<Store, ExactStore>)
+                if (opts_.limits.max_memory_bytes && store_.budget() < opts_.limits.max_memory_bytes)
+                    limit = "memory the address space allowed the store (" + format_bytes(store_.budget()) +
+                            ", see ulimit -v)";
+            stop(limit + " reached: the store would need " + format_bytes(full.would_need_bytes));
         }
         finish();
         return std::move(res_);

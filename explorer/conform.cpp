@@ -24,8 +24,9 @@ namespace {
 // The spec's reachable graph, kept for scenario generation and for measuring
 // which transitions the implementation went through.
 struct SpecGraph {
-    explicit SpecGraph(const CompiledMachine& cm)
-        : cm(cm), ev(cm), words(cm.layout().words()), store(words, cm.layout().bits(), 0, true) {}
+    SpecGraph(const CompiledMachine& cm, uint64_t max_memory_bytes, spec::Budget& budget)
+        : cm(cm), ev(cm), words(cm.layout().words()), store(words, cm.layout().bits(), max_memory_bytes, true),
+          budget(budget) {}
 
     struct Transition {
         StateId from;
@@ -35,6 +36,16 @@ struct SpecGraph {
     };
 
     void build() {
+        try {
+            build_graph();
+        } catch (const StoreFull&) {
+            throw LimitReached("while building the spec's state graph (" + std::to_string(store.size()) +
+                               " states made): --max-memory " + std::to_string(store.budget() >> 20) + " MiB reached");
+        }
+    }
+
+    void build_graph() {
+        budget.phase("building the spec's state graph", "states");
         std::vector<uint64_t> buf(words);
         ev.for_each_initial([&](const int32_t* v) {
             cm.layout().pack(v, buf.data());
@@ -52,7 +63,10 @@ struct SpecGraph {
                 ev.fire(i);
                 ev.pack_post(cur.data(), buf.data());
                 auto [to, fresh] = store.insert(buf.data(), hash_state(buf.data(), words), id);
-                if (fresh) via.push_back(i);
+                if (fresh) {
+                    via.push_back(i);
+                    budget.tick();
+                }
                 transitions.push_back({id, i, to, fresh});
             }
             dead.push_back(!any);
@@ -79,13 +93,15 @@ struct SpecGraph {
     std::vector<uint32_t> via;    // per state: the instance of its tree edge
     std::vector<bool> dead;       // per state: nothing enabled
     std::vector<Transition> transitions;
+    spec::Budget& budget;
 };
 
 // Every continuation of `length` steps from packed state `from` (shorter where
 // nothing is enabled), appended to `prefix`.
 void continuations(const CompiledMachine& cm, const std::vector<uint64_t>& from, uint32_t length, Scenario& prefix,
-                   std::vector<Scenario>& out, uint64_t limit) {
+                   std::vector<Scenario>& out, uint64_t limit, spec::Budget& budget) {
     if (out.size() > limit) throw LimitReached("conform: more than " + std::to_string(limit) + " scenarios");
+    budget.tick();
     if (length == 0) {
         out.push_back(prefix);
         return;
@@ -106,7 +122,7 @@ void continuations(const CompiledMachine& cm, const std::vector<uint64_t>& from,
     }
     for (auto& [i, st] : next) {
         prefix.push_back(i);
-        continuations(cm, st, length - 1, prefix, out, limit);
+        continuations(cm, st, length - 1, prefix, out, limit, budget);
         prefix.pop_back();
     }
 }
@@ -193,15 +209,22 @@ std::vector<DivergenceGroup> group_divergences(const std::vector<Divergence>& di
     return groups;
 }
 
+static spec::Limits memory_limit(const ConformOptions& o) {
+    spec::Limits l;
+    l.max_memory_bytes = o.max_memory_bytes;
+    return l;
+}
+
 static std::vector<Scenario> generate(SpecGraph& g, const ConformOptions& o) {
     const CompiledMachine& cm = g.cm;
+    g.budget.phase("generating the scenarios", "scenarios");
     std::vector<Scenario> out;
     if (o.mode == ConformOptions::Mode::Depth) {
         std::vector<uint64_t> buf(g.words);
         for (uint64_t id = 0; id < g.store.size() && g.store.parent(StateId(id)) == kNoParent; ++id) {
             std::vector<uint64_t> init(g.store.state(StateId(id)), g.store.state(StateId(id)) + g.words);
             Scenario prefix;
-            continuations(cm, init, o.depth, prefix, out, o.max_scenarios);
+            continuations(cm, init, o.depth, prefix, out, o.max_scenarios, g.budget);
         }
     } else {
         for (const auto& t : g.transitions) {
@@ -216,7 +239,7 @@ static std::vector<Scenario> generate(SpecGraph& g, const ConformOptions& o) {
             // hidden state alone (an awaitable retried while running must
             // stay as it was): every next step follows it.
             uint32_t suffix = t.from == t.to ? std::max<uint32_t>(o.suffix, 1) : o.suffix;
-            continuations(cm, to, suffix, s, out, o.max_scenarios);
+            continuations(cm, to, suffix, s, out, o.max_scenarios, g.budget);
             if (out.size() > o.max_scenarios)
                 throw LimitReached("conform: more than " + std::to_string(o.max_scenarios) + " scenarios");
         }
@@ -227,7 +250,8 @@ static std::vector<Scenario> generate(SpecGraph& g, const ConformOptions& o) {
 
 std::vector<Scenario> generate_scenarios(const CompiledMachine& cm, const ConformOptions& o, uint64_t* spec_states,
                                          uint64_t* spec_transitions) {
-    SpecGraph g(cm);
+    spec::Budget budget(memory_limit(o));
+    SpecGraph g(cm, o.max_memory_bytes, budget);
     g.build();
     if (spec_states) *spec_states = g.store.size();
     if (spec_transitions) *spec_transitions = g.transitions.size();
@@ -236,7 +260,8 @@ std::vector<Scenario> generate_scenarios(const CompiledMachine& cm, const Confor
 
 ConformResult conform(const CompiledMachine& cm, Implementation& impl, const ConformOptions& o) {
     auto start = std::chrono::steady_clock::now();
-    SpecGraph g(cm);
+    spec::Budget budget(memory_limit(o));
+    SpecGraph g(cm, o.max_memory_bytes, budget);
     g.build();
     std::vector<Scenario> scenarios = generate(g, o);
 
@@ -401,6 +426,14 @@ ConformResult conform(const CompiledMachine& cm, Implementation& impl, const Con
             ++done;
         }
         if (o.progress) o.progress(first + done, scenarios.size());
+        // The divergences found so far grow with the run: at the limit it
+        // ends with them, like --max-restarts.
+        try {
+            budget.phase("running the scenarios");
+            budget.check();
+        } catch (const LimitReached& e) {
+            if (r.stopped_early.empty()) r.stopped_early = e.what();
+        }
     }
     if (!r.stopped_early.empty())
         r.stopped_early += " (after " + std::to_string(r.scenarios) + " of " + std::to_string(scenarios.size()) + " scenarios)";

@@ -63,6 +63,11 @@ struct ConformOptions {
     /// run ends (exit 3), keeping what it found: a driver that fails on
     /// everything. Faults between answered scenarios never end it.
     uint32_t max_restarts = 20;
+    /// --max-memory: the process's resident memory, checked while the spec's
+    /// graph and the scenarios are made (a limit there is LimitReached, as
+    /// nothing ran yet) and after each batch (the run then ends with
+    /// `stopped_early` and the report so far). 0 = none.
+    uint64_t max_memory_bytes = 0;
     std::set<std::string> baseline;  ///< known divergence signatures
     std::function<void(uint64_t done, uint64_t total)> progress;
     /// Asked between scenarios: non-zero (a signal number) ends the run with

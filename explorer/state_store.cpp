@@ -3,9 +3,11 @@
 #include "spec/state.h"
 
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <new>
 #include <stdexcept>
@@ -21,6 +23,7 @@ static constexpr uint32_t kInitialSlotBits = 12;
 static constexpr uint64_t kMaxSlots = uint64_t(1) << 32;  // the tag and the id are 32 bits
 static constexpr uint64_t kHugePage = 2 << 20;
 static constexpr uint64_t kInlineMark = uint64_t(1) << 63;
+static constexpr uint64_t kMinBudget = 16 << 20;
 
 static uint64_t round_up(uint64_t n, uint64_t to) { return (n + to - 1) / to * to; }
 
@@ -69,20 +72,71 @@ void VirtualArray::commit(uint64_t bytes) {
     committed_ = target;
 }
 
-// Address space reserved for each array: what the memory limit allows (or the
-// machine's memory without a limit). Only committed pages cost memory.
-static uint64_t reservation(uint64_t memory_limit) {
+// What the store may commit in all: the memory limit, or the machine's memory
+// without one.
+static uint64_t budget_of(uint64_t memory_limit) {
     if (memory_limit) return memory_limit;
     long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
     return pages > 0 && page > 0 ? uint64_t(pages) * uint64_t(page) : uint64_t(64) << 30;
 }
 
+// The address space still free under `ulimit -v` (RLIMIT_AS counts every
+// mapping, PROT_NONE and MAP_NORESERVE ones too), or UINT64_MAX.
+static uint64_t address_space_left() {
+    rlimit r{};
+    if (getrlimit(RLIMIT_AS, &r) != 0 || r.rlim_cur == RLIM_INFINITY) return UINT64_MAX;
+    uint64_t used = 0;
+    if (std::FILE* f = std::fopen("/proc/self/statm", "r")) {
+        unsigned long long pages = 0;
+        if (std::fscanf(f, "%llu", &pages) == 1) used = pages * uint64_t(sysconf(_SC_PAGE_SIZE));
+        std::fclose(f);
+    }
+    return uint64_t(r.rlim_cur) > used ? uint64_t(r.rlim_cur) - used : 0;
+}
+
+uint64_t ExactStore::plan(uint64_t budget, uint32_t words, Reservation& out) {
+    // A state costs 8 * words bytes of packed state, 4 of parent, and 11 to
+    // 17 bytes of index (load at most kMaxLoad, growth by half). With at most
+    // `budget` committed in all, the states and parents arrays never hold
+    // more than budget / (8 * words + 4 + 8 / kMaxLoad) states, and the index
+    // is largest when it has just grown: 12 / kMaxLoad bytes a state, with
+    // the states and parents beside it. Reserving exactly that (about 1.1 x
+    // the budget in all, not 3 x) lets a search run under `ulimit -v`.
+    const double per_state = 8.0 * words + 4 + 8 / kMaxLoad;
+    const double n = double(budget) / per_state;
+    const double index_per_state = 12 / kMaxLoad;
+    const double n_at_largest_index = double(budget) / (8.0 * words + 4 + index_per_state);
+    const uint64_t slack = 2 * kHugePage;  // commit() rounds up to whole steps
+    out.states = uint64_t(n * 8.0 * words) + slack;
+    out.parents = std::min<uint64_t>(uint64_t(n * 4) + slack, uint64_t(UINT32_MAX) * 4);
+    out.slots = std::min<uint64_t>({uint64_t(n_at_largest_index * index_per_state) + slack, budget + slack, kMaxSlots * 8});
+    return out.states + out.parents + out.slots;
+}
+
 ExactStore::ExactStore(uint32_t words, uint32_t bits, uint64_t memory_limit, bool need_ids)
     : words_(words), inline_(words == 1 && bits < 64 && !need_ids), memory_limit_(memory_limit) {
-    uint64_t reserve = reservation(memory_limit);
-    states_ = VirtualArray(reserve);
-    parents_ = VirtualArray(std::min<uint64_t>(reserve, uint64_t(UINT32_MAX) * 4));
-    slots_ = VirtualArray(std::min<uint64_t>(reserve, kMaxSlots * 8));
+    // Under `ulimit -v`, half of what is left: the other half is for the
+    // rest of the search (evaluator, counterexamples, the heap).
+    uint64_t budget = std::min(budget_of(memory_limit), address_space_left() / 2);
+    // If the kernel still refuses (overcommit rules, another limit), a
+    // smaller store that stops early with exit 3 beats no search at all.
+    for (;;) {
+        Reservation r;
+        plan(budget, words, r);
+        try {
+            states_ = VirtualArray(r.states);
+            parents_ = VirtualArray(r.parents);
+            slots_ = VirtualArray(r.slots);
+            break;
+        } catch (const std::bad_alloc&) {
+            states_ = VirtualArray();
+            parents_ = VirtualArray();
+            if (budget <= kMinBudget) throw;
+            budget /= 2;
+        }
+    }
+    budget_ = budget;
+    memory_limit_ = budget;
     slot_count_ = uint64_t(1) << kInitialSlotBits;
     slots_.commit(slot_count_ * 8);
 }

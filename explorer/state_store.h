@@ -79,6 +79,16 @@ class ExactStore {
     /// Bytes committed for states, parents and the index.
     uint64_t memory_bytes() const;
     uint32_t words() const { return words_; }
+    /// What the store may commit: the memory limit, or less when the address
+    /// space (`ulimit -v`) or the kernel allowed only a smaller reservation.
+    uint64_t budget() const { return budget_; }
+
+    /// Address space for each array so that no more than `budget` bytes can
+    /// be committed in all; returns the sum.
+    struct Reservation {
+        uint64_t states = 0, parents = 0, slots = 0;
+    };
+    static uint64_t plan(uint64_t budget, uint32_t words, Reservation& out);
 
   private:
     void grow_index();
@@ -94,6 +104,7 @@ class ExactStore {
     // tag and the state's id + 1.
     bool inline_;
     uint64_t memory_limit_;
+    uint64_t budget_ = 0;
     VirtualArray states_;   // packed states by id: BFS order
     VirtualArray parents_;  // StateId by id
     VirtualArray slots_;    // the index

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "spec/ast.h"
+#include "spec/budget.h"
 #include "spec/ir.h"
 
 namespace stateproof::spec {
@@ -23,15 +24,23 @@ using ConstOverrides = std::map<std::string, std::string>;
 /// Throws SpecError (file:line:col) for name, type and range errors, and
 /// UsageError for an override that names no constant or gives a value outside
 /// the constant's type.
+///
+/// With a budget, the work (IR nodes made, calls inlined) is counted against
+/// --max-seconds and --max-memory: LimitReached names the declaration being
+/// checked. Inlining is exponential in the nesting of calls that use their
+/// callee more than once, and such a spec is not wrong, only too big for the
+/// limits: so it is exit 3 at the limit, as SPIN and TLC stop a search that
+/// outgrows memory, not exit 2 (the one hard cap, 50,000,000 IR nodes, is
+/// the representation's and stays exit 2).
 Machine check(const ast::Spec& spec, std::shared_ptr<const SourceFile> file,
-              const ConstOverrides& overrides = {});
+              const ConstOverrides& overrides = {}, Budget* budget = nullptr);
 
 /// Reads, parses and checks a spec file. Throws UsageError if the file cannot
 /// be read, SpecError for errors in it.
-Machine load_spec(const std::string& path, const ConstOverrides& overrides = {});
+Machine load_spec(const std::string& path, const ConstOverrides& overrides = {}, Budget* budget = nullptr);
 
 /// The same, from text in memory (tests, generated specs).
 Machine load_spec_text(const std::string& name, std::string text,
-                       const ConstOverrides& overrides = {});
+                       const ConstOverrides& overrides = {}, Budget* budget = nullptr);
 
 }  // namespace stateproof::spec

@@ -628,7 +628,9 @@ bool next_args(const Machine& m, const std::vector<Param>& params, std::vector<i
 
 }  // namespace
 
-CompiledMachine::CompiledMachine(const Machine& m) : m_(m), layout_(m) {
+CompiledMachine::CompiledMachine(const Machine& m, Budget* budget) : m_(m), layout_(m) {
+    Budget none;
+    if (!budget) budget = &none;
     const uint32_t S = uint32_t(m.scalars.size());
     uint32_t max_params = 0, max_locals = 0;
     for (const Action& a : m.actions) {
@@ -648,9 +650,16 @@ CompiledMachine::CompiledMachine(const Machine& m) : m_(m), layout_(m) {
     for (uint32_t ai = 0; ai < m.actions.size(); ++ai) {
         const Action& a = m.actions[ai];
         first_instance_.push_back(uint32_t(instances_.size()));
+        uint64_t count = 1;
+        for (const Param& p : a.params) count *= m.types[p.type].domain_size();
+        budget->phase("enumerating and compiling the " + std::to_string(count) + " instances of action '" + a.name + "'",
+                      "instances");
         std::vector<int32_t> args;
         for (const Param& p : a.params) args.push_back(m.types[p.type].lo);
         for (;;) {
+            budget->tick();
+            if (instances_.size() == instances_.capacity())
+                budget->check_growth(instances_.capacity() * (sizeof(Instance) + sizeof(CompiledInstance)));
             Instance inst{ai, args, false};
             CompiledInstance ci;
             c.args = &inst.args;
@@ -726,6 +735,8 @@ CompiledMachine::CompiledMachine(const Machine& m) : m_(m), layout_(m) {
     }
     first_instance_.push_back(uint32_t(instances_.size()));
 
+    budget->phase("compiling the properties");
+    budget->check();
     std::vector<int32_t> no_args;
     c.args = &no_args;
     for (const Property& p : m.properties) {

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "spec/budget.h"
 #include "spec/ir.h"
 #include "spec/state.h"
 #include "spec/trace.h"
@@ -51,7 +52,9 @@ struct ErrorInfo;
 /// Evaluators. Keeps a reference to the Machine, which must outlive it.
 class CompiledMachine {
   public:
-    explicit CompiledMachine(const Machine& m);
+    /// With a budget, instance enumeration and compilation count against
+    /// --max-seconds and --max-memory (LimitReached names the action).
+    explicit CompiledMachine(const Machine& m, Budget* budget = nullptr);
     ~CompiledMachine();
     CompiledMachine(const CompiledMachine&) = delete;
     CompiledMachine& operator=(const CompiledMachine&) = delete;

@@ -382,3 +382,48 @@ TEST_CASE("replay holds --max-seconds and stops at a signal, saying how many ste
     CHECK(j["traces"][0]["steps"] == 16000);
     CHECK(j["traces"][0]["steps_replayed"] > 0);
 }
+
+TEST_CASE("the limits hold while the spec is checked and its instances are enumerated", "[cli][limits]") {
+    // Generated, not shipped: the shapes of ../shared/repro/instances.sm and
+    // expinline.sm (issue 13). Before, the first reached 13 GB and the
+    // second 5 GB under --max-memory 100.
+    std::string dir = testing::temp_dir();
+    std::string instances = dir + "/instances.sm", inlining = dir + "/inlining.sm";
+    {
+        std::ofstream f(instances);
+        f << "machine I\nvar x : 0..1000000 = 0\n";
+        for (int a = 0; a < 20; ++a)
+            f << "action a" << a << "(p: 0..999999) when p == x and x < 1000000 { x := x + 1 }\n";
+    }
+    {
+        std::ofstream f(inlining);
+        f << "machine E\nvar x : 0..1 = 0\nfun f0(y: 0..1) : 0..1 = y\n";
+        for (int k = 1; k <= 40; ++k)
+            f << "fun f" << k << "(y: 0..1) : 0..1 = if f" << k - 1 << "(y) == 0 then f" << k - 1 << "(y) else f"
+              << k - 1 << "(y)\n";
+        f << "action a(v: 0..1) when f40(v) == x { x := 1 - x }\n";
+    }
+    for (const char* cmd : {"explore", "check"}) {
+        auto r = run_stateproof({cmd, instances, "--max-memory", "64"});
+        CHECK(r.exit_code == 3);
+        CHECK(r.err.find("stopped: while enumerating and compiling the 1000000 instances of action 'a0'") !=
+              std::string::npos);
+        CHECK(r.err.find("--max-memory 64 MiB reached") != std::string::npos);
+    }
+    auto mem = run_stateproof({"explore", inlining, "--max-memory", "64"});
+    CHECK(mem.exit_code == 3);
+    CHECK(mem.err.find("stopped: while checking 'f") != std::string::npos);
+    CHECK(mem.err.find("--max-memory 64 MiB reached") != std::string::npos);
+    auto secs = run_stateproof({"check", inlining, "--max-seconds", "0.5"});
+    CHECK(secs.exit_code == 3);
+    CHECK(secs.err.find("--max-seconds 0.5 reached") != std::string::npos);
+}
+
+TEST_CASE("conform takes --max-memory and stops at it with exit 3", "[cli][limits]") {
+    auto r = run_stateproof({"conform", source_path("spec/subscript.sm"), "--impl", "cpp", "--max-memory", "1"});
+    CHECK(r.exit_code == 3);
+    CHECK(r.err.find("--max-memory 1 MiB reached") != std::string::npos);
+    auto ok = run_stateproof({"conform", source_path("spec/subscript.sm"), "--impl", "cpp", "--max-memory", "4096"});
+    CHECK(ok.exit_code != 3);
+    CHECK(ok.err.find("--max-memory") == std::string::npos);
+}

@@ -124,6 +124,23 @@ TEST_CASE("a correct implementation conforms and covers every spec transition", 
     CHECK(impl.batches == 2);
 }
 
+TEST_CASE("at --max-memory a run ends with the report so far", "[conform][limits]") {
+    Machine m = testing::spec_from_text(kLock);
+    CompiledMachine cm(m);
+    HandLock impl(cm, true);
+    ConformOptions o;
+    o.batch = 1;
+    // Below what the process already uses: the spec's graph and the
+    // scenarios (far fewer than the budget's check interval) are made, and
+    // the first look after a batch stops the run.
+    o.max_memory_bytes = Budget::resident_bytes() - 1;
+    ConformResult r = conform(cm, impl, o);
+    CHECK(r.stopped_early.find("while running the scenarios: --max-memory") != std::string::npos);
+    CHECK(r.stopped_early.find("(after 1 of 4 scenarios)") != std::string::npos);
+    CHECK(r.scenarios == 1);
+    CHECK(impl.batches == 1);
+}
+
 TEST_CASE("an injected bug is one divergence class with its shortest scenario", "[conform]") {
     Machine m = testing::spec_from_text(kLock);
     CompiledMachine cm(m);

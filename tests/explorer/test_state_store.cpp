@@ -53,6 +53,43 @@ TEST_CASE("the exact store refuses to pass its memory limit", "[explorer][store]
     for (uint64_t i = 0; i < inserted; i += 997) CHECK(!store.insert(&i, hash_state(&i, 1), kNoParent).second);
 }
 
+TEST_CASE("the exact store reserves about its memory limit of address space, not three times it", "[explorer][store]") {
+    // `ulimit -v` counts reserved address space: a store that reserved the
+    // limit once per array could not start under a limit of its own size.
+    for (uint32_t words : {1u, 2u, 8u}) {
+        for (uint64_t budget : {uint64_t(64) << 20, uint64_t(8) << 30}) {
+            ExactStore::Reservation r;
+            uint64_t total = ExactStore::plan(budget, words, r);
+            CHECK(total == r.states + r.parents + r.slots);
+            CHECK(double(total) <= 1.15 * double(budget) + double(12 << 20));
+            // Each array can take what the budget allows it at most: as many
+            // states as fit with their parents and the smallest index.
+            uint64_t most_states = uint64_t(double(budget) / (8.0 * words + 4 + 8 / 0.72));
+            CHECK(r.states >= most_states * 8 * words);
+            CHECK(r.parents >= most_states * 4);
+        }
+    }
+    // A store with a limit fills up to that limit (exit 3 later), never to a
+    // capacity of its own far below it.
+    for (uint32_t words : {1u, 3u}) {
+        const uint64_t limit = 8 << 20;
+        ExactStore store(words, 64 * words, limit);
+        uint64_t inserted = 0;
+        std::vector<uint64_t> s(words, 0);
+        try {
+            for (uint64_t i = 0; i < 10'000'000; ++i) {
+                s[0] = i;
+                store.insert(s.data(), hash_state(s.data(), words), kNoParent);
+                ++inserted;
+            }
+        } catch (const StoreFull&) {
+        }
+        CHECK(store.memory_bytes() <= limit);
+        CHECK(store.budget() == limit);
+        CHECK(inserted > uint64_t(0.5 * double(limit) / (8.0 * words + 4 + 12 / 0.72)));
+    }
+}
+
 TEST_CASE("inline slots and tag slots find the same duplicates", "[explorer][store]") {
     ExactStore inline_store(1, 40, 0, false);  // one-word states kept in their slots
     ExactStore tag_store(1, 40, 0, true);
