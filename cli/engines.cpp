@@ -71,6 +71,7 @@ spec::CheckResult run_engine(const std::string& engine, const spec::CompiledMach
         o.depth = req.depth.value_or(kDefaultDepth);
         o.bounded_ok = req.bounded_ok;
         o.max_seconds = req.limits.max_seconds;
+        o.max_seconds_given = req.limits.max_seconds_given;
         o.max_memory_mib = req.limits.max_memory_bytes / (1024 * 1024);
         o.interrupted = req.limits.interrupted;
         o.leave_context = req.leave_solver_context;

@@ -30,6 +30,7 @@ spec::Limits LimitOptions::limits() const {
     spec::Limits l;
     l.max_states = max_states;
     l.max_seconds = max_seconds;
+    l.max_seconds_given = max_seconds;
     l.max_memory_bytes = (max_memory_mib ? max_memory_mib : default_memory_mib()) * 1024 * 1024;
     return l;
 }

@@ -210,7 +210,7 @@ class Search {
         double secs = std::chrono::duration<double>(now - start_).count();
         if (opts_.limits.max_seconds > 0 && secs >= opts_.limits.max_seconds) {
             char buf[64];
-            std::snprintf(buf, sizeof buf, "--max-seconds %g reached", opts_.limits.max_seconds);
+            std::snprintf(buf, sizeof buf, "--max-seconds %g reached", opts_.limits.seconds_for_messages());
             stop(buf);
         }
         if (opts_.limits.interrupted && !res_.stats.interrupted_by) {

@@ -74,7 +74,7 @@ bool Session::expired() {
     std::string where = phase.empty() ? "" : " while " + phase;
     if (f < 0) {
         std::ostringstream limit;
-        limit << options.max_seconds;
+        limit << (options.max_seconds_given > 0 ? options.max_seconds_given : options.max_seconds);
         stop("--max-seconds " + limit.str() + " reached" + where);
     } else {
         stop("interrupted (signal " + std::to_string(f) + ")" + where);

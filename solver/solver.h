@@ -22,6 +22,7 @@ struct SolverOptions {
     uint32_t depth = 20;               ///< BMC: steps to unroll; k-induction: the largest k
     bool bounded_ok = false;           ///< k-induction: "holds up to depth K" is an answer (exit 0)
     double max_seconds = 0;            ///< 0 = none; on expiry the rest is Unknown
+    double max_seconds_given = 0;      ///< for messages: --max-seconds as given (0 = max_seconds)
     uint64_t max_memory_mib = 0;       ///< Z3's memory limit; 0 = none
     /// Asked now and then (as spec::Limits::interrupted): non-zero, the
     /// signal, stops the engine like a limit, with what it found so far.

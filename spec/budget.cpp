@@ -15,6 +15,7 @@ static constexpr uint64_t kCheckEvery = 4096;
 
 Budget::Budget(const Limits& limits)
     : limited_(limits.max_seconds > 0 || limits.max_memory_bytes > 0), max_seconds_(limits.max_seconds),
+      max_seconds_given_(limits.seconds_for_messages()),
       max_memory_bytes_(limits.max_memory_bytes), start_(std::chrono::steady_clock::now()),
       next_check_(limited_ ? kCheckEvery : UINT64_MAX) {}
 
@@ -50,7 +51,7 @@ void Budget::check_growth(uint64_t bytes) {
     if (max_seconds_ > 0) {
         if (seconds() >= max_seconds_) {
             char buf[32];
-            std::snprintf(buf, sizeof buf, "%g", max_seconds_);
+            std::snprintf(buf, sizeof buf, "%g", max_seconds_given_);
             throw LimitReached(where + "--max-seconds " + buf + " reached");
         }
     }

@@ -56,6 +56,7 @@ class Budget {
   private:
     bool limited_ = false;
     double max_seconds_ = 0;
+    double max_seconds_given_ = 0;  // for messages (Limits::max_seconds_given)
     uint64_t max_memory_bytes_ = 0;
     std::chrono::steady_clock::time_point start_;
     std::string phase_;

@@ -35,7 +35,12 @@ struct PropertyResult {
 
 struct Limits {
     uint64_t max_states = 0;        ///< 0 = none
-    double max_seconds = 0;         ///< 0 = none
+    double max_seconds = 0;         ///< 0 = none; what is left of --max-seconds for this phase
+    /// --max-seconds as the user gave it, for messages: a later phase gets
+    /// what the earlier ones left (max_seconds), but "--max-seconds 2
+    /// reached" must name the 2 that was asked for. 0 = max_seconds.
+    double max_seconds_given = 0;
+    double seconds_for_messages() const { return max_seconds_given > 0 ? max_seconds_given : max_seconds; }
     uint64_t max_memory_bytes = 0;  ///< 0 = none
     /// Asked now and then: non-zero (the signal, SIGINT or SIGTERM) stops
     /// the search like a limit, with what it found so far.
