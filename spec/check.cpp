@@ -50,8 +50,8 @@ constexpr int64_t kIntMax = INT32_MAX;
 
 class Checker {
   public:
-    Checker(std::shared_ptr<const SourceFile> file, const ConstOverrides& overrides)
-        : file_(std::move(file)), overrides_(overrides) {
+    Checker(std::shared_ptr<const SourceFile> file, const ConstOverrides& overrides, const ConstOrigins& origins)
+        : file_(std::move(file)), overrides_(overrides), origins_(origins) {
         m_.source = file_;
         Type b;
         b.kind = Type::Kind::Bool;
@@ -66,7 +66,7 @@ class Checker {
             if (!used_overrides_.count(name)) {
                 std::string known;
                 for (const auto& c : m_.consts) known += (known.empty() ? "" : ", ") + c.name;
-                throw UsageError("--const " + name + "=" + value + ": " + file_->name +
+                throw UsageError(set_by(name, value) + ": " + file_->name +
                                  " declares no constant named '" + name + "'" +
                                  (known.empty() ? " (it declares none)" : " (constants: " + known + ")"));
             }
@@ -1178,7 +1178,7 @@ class Checker {
                 used_overrides_.insert(d.name);
                 auto parsed = parse_override(type, it->second);
                 if (!parsed)
-                    throw UsageError("--const " + d.name + "=" + it->second + ": '" + it->second + "' is not " +
+                    throw UsageError(set_by(d.name, it->second) + ": '" + it->second + "' is not " +
                                      (declared ? "a value of " + m_.type_name(type) + describe_domain(type)
                                                : std::string("an integer")));
                 cv.value = *parsed;
@@ -1456,7 +1456,14 @@ class Checker {
 
     std::shared_ptr<const SourceFile> file_;
     const ConstOverrides& overrides_;
+    const ConstOrigins& origins_;
     std::set<std::string> used_overrides_;
+
+    // "--const NAME=VALUE", or the origin named for NAME.
+    std::string set_by(const std::string& name, const std::string& value) const {
+        auto it = origins_.find(name);
+        return (it == origins_.end() ? std::string("--const") : it->second) + " " + name + "=" + value;
+    }
     Machine m_;
     std::unordered_map<std::string, GlobalSym> globals_;
     std::unordered_map<std::string, std::vector<std::pair<uint32_t, uint32_t>>> members_;
@@ -1470,24 +1477,26 @@ class Checker {
 
 }  // namespace
 
-Machine check(const ast::Spec& spec, std::shared_ptr<const SourceFile> file, const ConstOverrides& overrides) {
-    return Checker(std::move(file), overrides).run(spec);
+Machine check(const ast::Spec& spec, std::shared_ptr<const SourceFile> file, const ConstOverrides& overrides,
+              const ConstOrigins& origins) {
+    return Checker(std::move(file), overrides, origins).run(spec);
 }
 
-Machine load_spec_text(const std::string& name, std::string text, const ConstOverrides& overrides) {
+Machine load_spec_text(const std::string& name, std::string text, const ConstOverrides& overrides,
+                       const ConstOrigins& origins) {
     auto file = std::make_shared<const SourceFile>(name, std::move(text));
     ast::Spec spec = parse(file);
-    return check(spec, file, overrides);
+    return check(spec, file, overrides, origins);
 }
 
-Machine load_spec(const std::string& path, const ConstOverrides& overrides) {
+Machine load_spec(const std::string& path, const ConstOverrides& overrides, const ConstOrigins& origins) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw UsageError(path + ": cannot open spec file");
     std::ostringstream buf;
     buf << in.rdbuf();
     if (in.bad()) throw UsageError(path + ": cannot read spec file");
     std::string text = buf.str();
-    return load_spec_text(path, std::move(text), overrides);
+    return load_spec_text(path, std::move(text), overrides, origins);
 }
 
 }  // namespace stateproof::spec

@@ -14,6 +14,11 @@ namespace stateproof::spec {
 /// (an integer, true/false, or an enum member).
 using ConstOverrides = std::map<std::string, std::string>;
 
+/// Who set an override, by constant name, for the errors about it: "--const"
+/// unless named here (e.g. "trace.jsonl:1: the header's constant" for a
+/// constant a trace's header sets).
+using ConstOrigins = std::map<std::string, std::string>;
+
 /// Checks a parsed spec and elaborates it into a Machine.
 ///
 /// Constants take their overridden values before anything else is resolved,
@@ -24,14 +29,14 @@ using ConstOverrides = std::map<std::string, std::string>;
 /// UsageError for an override that names no constant or gives a value outside
 /// the constant's type.
 Machine check(const ast::Spec& spec, std::shared_ptr<const SourceFile> file,
-              const ConstOverrides& overrides = {});
+              const ConstOverrides& overrides = {}, const ConstOrigins& origins = {});
 
 /// Reads, parses and checks a spec file. Throws UsageError if the file cannot
 /// be read, SpecError for errors in it.
-Machine load_spec(const std::string& path, const ConstOverrides& overrides = {});
+Machine load_spec(const std::string& path, const ConstOverrides& overrides = {}, const ConstOrigins& origins = {});
 
 /// The same, from text in memory (tests, generated specs).
 Machine load_spec_text(const std::string& name, std::string text,
-                       const ConstOverrides& overrides = {});
+                       const ConstOverrides& overrides = {}, const ConstOrigins& origins = {});
 
 }  // namespace stateproof::spec
