@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "spec/json_error.h"
+
 namespace stateproof::cli {
 
 using namespace stateproof::spec;
@@ -15,8 +17,10 @@ std::set<std::string> read_baseline(const std::string& path) {
     json j;
     try {
         j = json::parse(in);
-    } catch (const json::exception& e) {
-        throw UsageError(path + ": not a baseline (JSON): " + e.what());
+    } catch (const json::parse_error& e) {
+        JsonSyntaxError at = describe_json_error(e, in);
+        throw UsageError(path + ":" + std::to_string(at.line) + ":" + std::to_string(at.column) +
+                         ": not a baseline: not JSON: " + at.what);
     }
     if (!j.is_object() || !j.contains("divergences") || !j["divergences"].is_array())
         throw UsageError(path + ": not a baseline: no \"divergences\" array");

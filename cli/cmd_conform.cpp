@@ -59,7 +59,7 @@ void save_trace(const CompiledMachine& cm, const ConformCommand& o, const std::s
                 const explorer::Divergence& d, size_t n) {
     namespace fs = std::filesystem;
     const Machine& m = cm.machine();
-    TraceHeader h{o.spec.path, m.name, implementation, {}};
+    TraceHeader h{o.spec.path, m.name, implementation, {}, {}};
     for (const auto& c : m.consts) h.consts.emplace_back(c.name, m.format_value(c.type, c.value));
     std::string text = header_to_json(h).dump() + "\n";
     for (const auto& s : d.observed) text += step_to_json(m, s).dump() + "\n";

@@ -51,13 +51,20 @@ struct Loaded {
 const Loaded& machine_for(const ReplayCommand& o, const std::optional<TraceHeader>& header,
                           std::map<ConstOverrides, std::unique_ptr<Loaded>>& cache) {
     ConstOverrides consts;
+    ConstOrigins origins;  // a wrong header constant is the header's fault, not --const's
     if (header)
-        for (const auto& [k, v] : header->consts) consts[k] = v;
-    for (const auto& [k, v] : o.spec.overrides()) consts[k] = v;
+        for (const auto& [k, v] : header->consts) {
+            consts[k] = v;
+            origins[k] = header->where + ": the header's constant";
+        }
+    for (const auto& [k, v] : o.spec.overrides()) {
+        consts[k] = v;
+        origins.erase(k);
+    }
     auto& slot = cache[consts];
     if (!slot) {
         slot = std::make_unique<Loaded>();
-        slot->m = load_spec(o.spec.path, consts);
+        slot->m = load_spec(o.spec.path, consts, nullptr, origins);
         slot->cm = std::make_unique<CompiledMachine>(slot->m);
     }
     return *slot;

@@ -50,8 +50,9 @@ constexpr int64_t kIntMax = INT32_MAX;
 
 class Checker {
   public:
-    Checker(std::shared_ptr<const SourceFile> file, const ConstOverrides& overrides, Budget* budget)
-        : file_(std::move(file)), overrides_(overrides), budget_(budget ? budget : &no_budget_) {
+    Checker(std::shared_ptr<const SourceFile> file, const ConstOverrides& overrides, Budget* budget,
+            const ConstOrigins& origins)
+        : file_(std::move(file)), overrides_(overrides), origins_(origins), budget_(budget ? budget : &no_budget_) {
         m_.source = file_;
         Type b;
         b.kind = Type::Kind::Bool;
@@ -70,7 +71,7 @@ class Checker {
             if (!used_overrides_.count(name)) {
                 std::string known;
                 for (const auto& c : m_.consts) known += (known.empty() ? "" : ", ") + c.name;
-                throw UsageError("--const " + name + "=" + value + ": " + file_->name +
+                throw UsageError(set_by(name, value) + ": " + file_->name +
                                  " declares no constant named '" + name + "'" +
                                  (known.empty() ? " (it declares none)" : " (constants: " + known + ")"));
             }
@@ -1185,7 +1186,7 @@ class Checker {
                 used_overrides_.insert(d.name);
                 auto parsed = parse_override(type, it->second);
                 if (!parsed)
-                    throw UsageError("--const " + d.name + "=" + it->second + ": '" + it->second + "' is not " +
+                    throw UsageError(set_by(d.name, it->second) + ": '" + it->second + "' is not " +
                                      (declared ? "a value of " + m_.type_name(type) + describe_domain(type)
                                                : std::string("an integer")));
                 cv.value = *parsed;
@@ -1470,9 +1471,16 @@ class Checker {
 
     std::shared_ptr<const SourceFile> file_;
     const ConstOverrides& overrides_;
+    const ConstOrigins& origins_;
     std::set<std::string> used_overrides_;
     Budget no_budget_;
     Budget* budget_;
+
+    // "--const NAME=VALUE", or the origin named for NAME.
+    std::string set_by(const std::string& name, const std::string& value) const {
+        auto it = origins_.find(name);
+        return (it == origins_.end() ? std::string("--const") : it->second) + " " + name + "=" + value;
+    }
     Machine m_;
     std::unordered_map<std::string, GlobalSym> globals_;
     std::unordered_map<std::string, std::vector<std::pair<uint32_t, uint32_t>>> members_;
@@ -1487,28 +1495,30 @@ class Checker {
 }  // namespace
 
 Machine check(const ast::Spec& spec, std::shared_ptr<const SourceFile> file, const ConstOverrides& overrides,
-              Budget* budget) {
-    return Checker(std::move(file), overrides, budget).run(spec);
+              Budget* budget, const ConstOrigins& origins) {
+    return Checker(std::move(file), overrides, budget, origins).run(spec);
 }
 
-Machine load_spec_text(const std::string& name, std::string text, const ConstOverrides& overrides, Budget* budget) {
+Machine load_spec_text(const std::string& name, std::string text, const ConstOverrides& overrides, Budget* budget,
+                       const ConstOrigins& origins) {
     auto file = std::make_shared<const SourceFile>(name, std::move(text));
     if (budget) {
         budget->phase("parsing");
         budget->check();
     }
     ast::Spec spec = parse(file);
-    return check(spec, file, overrides, budget);
+    return check(spec, file, overrides, budget, origins);
 }
 
-Machine load_spec(const std::string& path, const ConstOverrides& overrides, Budget* budget) {
+Machine load_spec(const std::string& path, const ConstOverrides& overrides, Budget* budget,
+                  const ConstOrigins& origins) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw UsageError(path + ": cannot open spec file");
     std::ostringstream buf;
     buf << in.rdbuf();
     if (in.bad()) throw UsageError(path + ": cannot read spec file");
     std::string text = buf.str();
-    return load_spec_text(path, std::move(text), overrides, budget);
+    return load_spec_text(path, std::move(text), overrides, budget, origins);
 }
 
 }  // namespace stateproof::spec

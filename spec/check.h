@@ -15,6 +15,11 @@ namespace stateproof::spec {
 /// (an integer, true/false, or an enum member).
 using ConstOverrides = std::map<std::string, std::string>;
 
+/// Who set an override, by constant name, for the errors about it: "--const"
+/// unless named here (e.g. "trace.jsonl:1: the header's constant" for a
+/// constant a trace's header sets).
+using ConstOrigins = std::map<std::string, std::string>;
+
 /// Checks a parsed spec and elaborates it into a Machine.
 ///
 /// Constants take their overridden values before anything else is resolved,
@@ -33,14 +38,15 @@ using ConstOverrides = std::map<std::string, std::string>;
 /// outgrows memory, not exit 2 (the one hard cap, 50,000,000 IR nodes, is
 /// the representation's and stays exit 2).
 Machine check(const ast::Spec& spec, std::shared_ptr<const SourceFile> file,
-              const ConstOverrides& overrides = {}, Budget* budget = nullptr);
+              const ConstOverrides& overrides = {}, Budget* budget = nullptr, const ConstOrigins& origins = {});
 
 /// Reads, parses and checks a spec file. Throws UsageError if the file cannot
 /// be read, SpecError for errors in it.
-Machine load_spec(const std::string& path, const ConstOverrides& overrides = {}, Budget* budget = nullptr);
+Machine load_spec(const std::string& path, const ConstOverrides& overrides = {}, Budget* budget = nullptr,
+                  const ConstOrigins& origins = {});
 
 /// The same, from text in memory (tests, generated specs).
-Machine load_spec_text(const std::string& name, std::string text,
-                       const ConstOverrides& overrides = {}, Budget* budget = nullptr);
+Machine load_spec_text(const std::string& name, std::string text, const ConstOverrides& overrides = {},
+                       Budget* budget = nullptr, const ConstOrigins& origins = {});
 
 }  // namespace stateproof::spec

@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "spec/json_error.h"
+
 namespace stateproof::spec {
 
 using nlohmann::json;
@@ -383,6 +385,24 @@ struct TraceReader::File {
     }
 };
 
+// A header's "consts": {"NAME": VALUE} with VALUE as --const takes it (a
+// string, or an integer or bool written as JSON). Anything else is an error
+// of the header, not silently a trace without constants.
+static std::vector<std::pair<std::string, std::string>> header_consts(const json& consts, const std::string& where) {
+    if (!consts.is_object())
+        throw UsageError(where + ": the header's \"consts\" must be an object {\"NAME\": VALUE, ...}, not " +
+                         std::string(consts.type_name()));
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& [k, v] : consts.items()) {
+        if (v.is_string()) out.emplace_back(k, v.get<std::string>());
+        else if (v.is_number_integer() || v.is_boolean()) out.emplace_back(k, v.dump());
+        else
+            throw UsageError(where + ": the header's constant " + k + " must be a string, an integer or a bool, not " +
+                             (v.is_primitive() ? v.dump() : "an " + std::string(v.type_name())));
+    }
+    return out;
+}
+
 TraceReader::TraceReader(std::string path) : path_(std::move(path)), file_(std::make_unique<File>()) {
     file_->f = std::fopen(path_.c_str(), "rb");
     if (!file_->f) throw UsageError(path_ + ": cannot open trace file");
@@ -392,8 +412,10 @@ TraceReader::TraceReader(std::string path) : path_(std::move(path)), file_(std::
         json j;
         try {
             j = json::parse(first);
-        } catch (const json::exception& e) {
-            throw UsageError(path_ + ":" + std::to_string(line_) + ": not JSON: " + e.what());
+        } catch (const json::parse_error& e) {
+            JsonSyntaxError where = describe_json_error(e, first);
+            throw UsageError(path_ + ":" + std::to_string(line_) + ":" + std::to_string(where.column) +
+                             ": not JSON: " + where.what);
         }
         if (j.is_object() && j.contains("stateproof_trace")) {
             if (!j["stateproof_trace"].is_number_integer() || j["stateproof_trace"].get<int>() != kTraceFormatVersion)
@@ -405,9 +427,8 @@ TraceReader::TraceReader(std::string path) : path_(std::move(path)), file_(std::
             h.spec = str("spec");
             h.machine = str("machine");
             h.implementation = str("implementation");
-            if (j.contains("consts") && j["consts"].is_object())
-                for (const auto& [k, v] : j["consts"].items())
-                    h.consts.emplace_back(k, v.is_string() ? v.get<std::string>() : v.dump());
+            h.where = path_ + ":" + std::to_string(line_);
+            if (j.contains("consts")) h.consts = header_consts(j["consts"], h.where);
             header_ = h;
         } else {
             pending_ = first;
@@ -452,8 +473,9 @@ bool TraceReader::next(const Machine& m, ObservedStep& out) {
     json j;
     try {
         j = json::parse(text);
-    } catch (const json::exception& e) {
-        throw UsageError(where + ": not JSON (a truncated line?): " + e.what());
+    } catch (const json::parse_error& e) {
+        JsonSyntaxError at = describe_json_error(e, text);
+        throw UsageError(where + ":" + std::to_string(at.column) + ": not JSON: " + at.what);
     }
     out = step_from_json(m, j, where);
     out.line = line;
@@ -472,17 +494,32 @@ std::optional<ItfTrace> read_itf_file(const std::string& path) {
     }
     if (c != '{') return std::nullopt;
     in.seekg(0);
-    json doc = json::parse(in, nullptr, false);
-    // A JSON-lines trace is not one document; it fails to parse as one.
-    if (doc.is_discarded() || !doc.is_object() || !doc.contains("states") || !doc.contains("#meta")) return std::nullopt;
+    json doc;
+    try {
+        doc = json::parse(in);
+    } catch (const json::parse_error& e) {
+        // A JSON-lines trace is not one document: its first line is a whole
+        // JSON value and the parse fails after it. A document that fails
+        // inside its first line or later (a truncated ITF file) is reported
+        // where it fails, not as a JSON-lines trace at its first line.
+        in.clear();
+        in.seekg(0);
+        std::string first;
+        while (std::getline(in, first) && first.find_first_not_of(" \t\r") == std::string::npos) {
+        }
+        if (json::accept(first)) return std::nullopt;
+        JsonSyntaxError at = describe_json_error(e, in);
+        throw UsageError(path + ":" + std::to_string(at.line) + ":" + std::to_string(at.column) +
+                         ": not JSON: " + at.what);
+    }
+    if (!doc.is_object() || !doc.contains("states") || !doc.contains("#meta")) return std::nullopt;
     ItfTrace t;
     t.path = path;
     const json& meta = doc["#meta"];
     if (meta.is_object()) {
         if (meta.contains("machine") && meta["machine"].is_string()) t.header.machine = meta["machine"].get<std::string>();
-        if (meta.contains("consts") && meta["consts"].is_object())
-            for (const auto& [k, v] : meta["consts"].items())
-                t.header.consts.emplace_back(k, v.is_string() ? v.get<std::string>() : v.dump());
+        t.header.where = path + ": #meta";
+        if (meta.contains("consts")) t.header.consts = header_consts(meta["consts"], t.header.where);
     }
     t.header.implementation = "counterexample (ITF)";
     t.doc = std::make_shared<const json>(std::move(doc));

@@ -97,6 +97,9 @@ struct TraceHeader {
     std::string machine;
     std::string implementation;
     std::vector<std::pair<std::string, std::string>> consts;  ///< as --const NAME=VALUE text
+    /// Where the header is, for errors about it: "trace.jsonl:1", or
+    /// "cex.itf.json: #meta".
+    std::string where;
 };
 
 /// One step an implementation took and what it observed.
@@ -168,8 +171,10 @@ struct ItfTrace {
 };
 
 /// The ITF counterexample at `path`, or nullopt if the file is not one: a
-/// JSON-lines trace (which does not parse as one document), or a file that
-/// cannot be read (TraceReader says so). Throws nothing.
+/// JSON-lines trace (whose first line is a whole JSON value), or a file that
+/// cannot be read (TraceReader says so). Throws UsageError naming the line
+/// and column for one JSON document that is not valid JSON (a truncated ITF
+/// file), and for a "#meta" whose "consts" is not as a header's must be.
 std::optional<ItfTrace> read_itf_file(const std::string& path);
 
 /// The trace's steps as an implementation's, for replay; `line` is the state

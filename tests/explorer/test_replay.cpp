@@ -143,7 +143,15 @@ TEST_CASE("malformed traces are usage errors naming the file and line", "[replay
         }
         return "";
     };
-    CHECK(error_of({step("take", 0, R"([{"event": "Took", "args": {"s": 0}}])"), "{\"action\": \"give\", \"args\": {\"s\": 0"}).rfind("t.jsonl:2: not JSON (a truncated line?)", 0) == 0);
+    // Where the line stops, in our words, not the JSON library's.
+    CHECK(error_of({step("take", 0, R"([{"event": "Took", "args": {"s": 0}}])"), "{\"action\": \"give\", \"args\": {\"s\": 0"}) ==
+          "t.jsonl:2:35: not JSON: the JSON ends too soon (a truncated file?)");
+    CHECK(error_of({"{\"action\": take}"}) == "t.jsonl:1:13: not JSON: invalid literal; last read: '\"action\": ta'");
+    // A header's constants are the header's: an object of strings, integers or bools.
+    CHECK(error_of({R"({"stateproof_trace": 1, "consts": [1]})", step("take", 0, "[]")}) ==
+          "t.jsonl:1: the header's \"consts\" must be an object {\"NAME\": VALUE, ...}, not array");
+    CHECK(error_of({R"({"stateproof_trace": 1, "consts": {"LIMIT": null}})", step("take", 0, "[]")}) ==
+          "t.jsonl:1: the header's constant LIMIT must be a string, an integer or a bool, not null");
     CHECK(error_of({step("fly", 0, "[]")}) == "t.jsonl:1: unknown action 'fly' (machine Lock)");
     CHECK(error_of({step("take", 5, "[]")}) == "t.jsonl:1: argument 's' of action take: value 5 is not in 0..1");
     CHECK(error_of({R"({"action": "take", "args": {}})"}) == "t.jsonl:1: missing argument 's' of action take");
@@ -190,6 +198,24 @@ TEST_CASE("the replay command exits 0, 1 or 2 and applies the trace's constants"
     auto o = testing::run_stateproof({"replay", spec, one, "--const", "LIMIT=3"});
     CHECK(o.exit_code == 0);
     CHECK(o.out.find("conforms (3 steps)") != std::string::npos);
+    // A header constant the spec refuses is the header's fault, named as
+    // such (not "--const"); --const in its place takes the blame for its own.
+    std::vector<std::string> wrong = steps;
+    wrong.insert(wrong.begin(), R"({"stateproof_trace": 1, "machine": "Lock", "consts": {"LIMIT": 9}})");
+    auto hw = testing::run_stateproof({"replay", spec, write_trace(wrong)});
+    CHECK(hw.exit_code == 2);
+    CHECK(hw.err.find("t.jsonl:1: the header's constant LIMIT=9: '9' is not a value of 1..3") != std::string::npos);
+    auto wc = testing::run_stateproof({"replay", spec, write_trace(wrong), "--const", "LIMIT=3"});
+    CHECK(wc.exit_code == 0);
+    auto wo = testing::run_stateproof({"replay", spec, one, "--const", "LIMIT=7"});
+    CHECK(wo.exit_code == 2);
+    CHECK(wo.err.find("--const LIMIT=7: '7' is not a value of 1..3") != std::string::npos);
+    std::vector<std::string> unknown = steps;
+    unknown.insert(unknown.begin(), R"({"stateproof_trace": 1, "machine": "Lock", "consts": {"NOPE": "1"}})");
+    auto u = testing::run_stateproof({"replay", spec, write_trace(unknown)});
+    CHECK(u.exit_code == 2);
+    CHECK(u.err.find("t.jsonl:1: the header's constant NOPE=1: ") != std::string::npos);
+    CHECK(u.err.find("declares no constant named 'NOPE'") != std::string::npos);
 
     std::string bad = write_trace({step("take", 0, R"([])")});
     auto b = testing::run_stateproof({"replay", spec, bad});

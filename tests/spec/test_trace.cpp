@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -99,6 +100,26 @@ TEST_CASE("replay reads a counterexample file as a trace, and leaves JSON lines 
     CHECK(steps[0].action == t.steps[1].action);
     CHECK(steps[1].events == t.steps[2].events);
     CHECK(steps[1].line == 2);  // the state index stands in for a line
+
+    // A truncated ITF file is not JSON at the place it stops, in our words.
+    std::string whole = to_itf(m, t).dump(2);
+    std::string cut = whole.substr(0, whole.size() / 2);
+    uint64_t lines = std::count(cut.begin(), cut.end(), '\n');
+    uint64_t column = cut.size() - cut.rfind('\n');
+    try {
+        read_itf_file(write("cut.itf.json", cut));
+        FAIL("a truncated ITF file was accepted");
+    } catch (const UsageError& e) {
+        std::string msg = e.what();
+        CHECK(msg.substr(msg.find("cut.itf.json")) == "cut.itf.json:" + std::to_string(lines + 1) + ":" +
+                                                         std::to_string(column) +
+                                                         ": not JSON: the JSON ends too soon (a truncated file?)");
+    }
+    // "#meta"'s consts are a header's: an object, not silently ignored.
+    json odd = to_itf(m, t);
+    odd["#meta"]["consts"] = "LIMIT=1";
+    CHECK_THROWS_WITH(read_itf_file(write("odd.itf.json", odd.dump())),
+                      Catch::Contains("odd.itf.json: #meta: the header's \"consts\" must be an object"));
 
     // Not ITF: the JSON-lines reader's business, including a file it cannot open.
     CHECK_FALSE(read_itf_file(write("t.jsonl", "{\"action\": \"take\", \"args\": {\"s\": 0}, \"events\": []}\n")));
