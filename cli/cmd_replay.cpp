@@ -115,15 +115,18 @@ int run_replay(const ReplayCommand& o) {
         }
         const Loaded& L = machine_for(o, header, cache);
         // Steps one at a time: streamed from a JSON-lines file, or from the ITF document.
-        std::vector<ObservedStep> itf_list;
-        if (itf) itf_list = itf_observed_steps(L.m, *itf);
+        ItfBehaviour recorded;
+        if (itf) recorded = itf_behaviour(L.m, *itf);
         size_t itf_next = 0;
         auto next = [&](ObservedStep& s) {
             if (!itf) return reader->next(L.m, s);
-            if (itf_next == itf_list.size()) return false;
-            s = itf_list[itf_next++];
+            if (itf_next == recorded.steps.size()) return false;
+            s = recorded.steps[itf_next++];
             return true;
         };
+        // An ITF trace records its states: they are compared too (issue 13, part 5).
+        std::optional<StateValues> initial;
+        if (itf) initial = recorded.initial;
         if (o.engine == "smt") {
             // The query needs the whole trace in memory.
             std::vector<ObservedStep> steps;
@@ -136,7 +139,7 @@ int run_replay(const ReplayCommand& o) {
                 if (left <= 0) return stopped(path, 0, steps.size(), limit_text(), 0);
             }
             // The process ends after the replay: Z3's teardown is skipped.
-            solver::TraceQueryResult q = solver::query_trace(*L.cm, steps, left, interrupt_signal, true);
+            solver::TraceQueryResult q = solver::query_trace(*L.cm, steps, left, interrupt_signal, true, initial);
             if (q.unknown) {
                 // The limit is the whole run's, not the solver's share of it.
                 std::string why = q.interrupted_by || o.max_seconds <= 0 || q.reason.rfind("--max-seconds", 0) != 0
@@ -152,8 +155,8 @@ int run_replay(const ReplayCommand& o) {
         }
         explorer::Replayer replayer(*L.cm);
         ObservedStep s;
-        bool ok = true;
-        while (next(s)) {
+        bool ok = !initial || replayer.start_at(*initial);
+        while (ok && next(s)) {
             if (int sig = interrupt_signal())
                 return stopped(path, replayer.matched(), 0, "interrupted (signal " + std::to_string(sig) + ")", sig);
             if (o.max_seconds > 0 && seconds() >= o.max_seconds)

@@ -170,6 +170,14 @@ json conform_json(const CompiledMachine& cm, const std::string& spec_path, const
     return j;
 }
 
+// [{"var": NAME, "trace": VALUE, "spec": VALUE}], values as ITF JSON.
+static json differences_json(const std::vector<VarDifference>& d) {
+    json out = json::array();
+    for (const auto& v : d)
+        out.push_back({{"var", v.var}, {"trace", json::parse(v.recorded)}, {"spec", json::parse(v.spec)}});
+    return out;
+}
+
 json replay_trace_json(const CompiledMachine& cm, const std::string& path, const std::optional<TraceHeader>& header,
                        uint64_t matched, const explorer::ReplayMismatch* mismatch) {
     const Machine& m = cm.machine();
@@ -180,7 +188,9 @@ json replay_trace_json(const CompiledMachine& cm, const std::string& path, const
         const auto& mm = *mismatch;
         r["line"] = mm.observed.line;
         r["step"] = mm.step;
-        r["observed"] = step_to_json(m, mm.observed);
+        // Step 0: the recorded initial state (ITF) is none of the spec's.
+        if (mm.step == 0) r["initial_state"] = true;
+        else r["observed"] = step_to_json(m, mm.observed);
         json would = json::array();
         for (const auto& e : mm.would_emit) {
             ObservedStep w = mm.observed;
@@ -193,6 +203,7 @@ json replay_trace_json(const CompiledMachine& cm, const std::string& path, const
         json acc = json::array();
         for (uint32_t i : mm.accepted) acc.push_back(cm.describe(i));
         r["spec_would_accept"] = acc;
+        r["state_differs"] = differences_json(mm.state_differs);
     }
     return r;
 }
@@ -201,7 +212,9 @@ json trace_query_json(const std::string& path, const std::vector<ObservedStep>& 
     json r = {{"trace", path}, {"conforms", q.matches}, {"steps_matched", q.steps_matched}, {"engine", "smt"}};
     if (!q.matches) {
         r["reason"] = q.reason;
-        if (q.steps_matched < steps.size()) r["line"] = steps[q.steps_matched].line;
+        if (q.at_initial_state) r["line"] = 0;
+        else if (q.steps_matched < steps.size()) r["line"] = steps[q.steps_matched].line;
+        r["state_differs"] = differences_json(q.state_differs);
     }
     return r;
 }

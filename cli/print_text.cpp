@@ -479,13 +479,36 @@ std::string format_sweep(const std::string& spec_path, const Sweep& sweep, const
     return out.str();
 }
 
+// "    closed: the trace has true, the spec false", one line a variable.
+static std::string format_differences(const std::vector<VarDifference>& d) {
+    std::string out;
+    for (const auto& v : d) out += "    " + v.var + ": the trace has " + v.recorded + ", the spec " + v.spec + "\n";
+    return out;
+}
+
 std::string format_mismatch(const CompiledMachine& cm, const std::string& file, const explorer::ReplayMismatch& r) {
     const Machine& m = cm.machine();
+    std::string consts = format_consts(m);
+    if (r.step == 0) {
+        // The recorded initial state (ITF) is none of the spec's.
+        return file + ":0: the initial state is not one of " + m.source->name + (consts.empty() ? "" : " (" + consts + ")") +
+               "\n  against the closest of the spec's " + std::to_string(r.state_count) + " initial state" +
+               (r.state_count == 1 ? "" : "s") + ", it differs in:\n" + format_differences(r.state_differs);
+    }
     std::string out = file + ":" + std::to_string(r.observed.line) + ": step " + std::to_string(r.step) +
                       " is not a behaviour of " + m.source->name;
-    std::string consts = format_consts(m);
     if (!consts.empty()) out += " (" + consts + ")";
     out += "\n  the implementation did:  " + format_observed(cm, r.observed) + "\n";
+    if (!r.state_differs.empty()) {
+        out += "  the spec takes this step with these events, but reaches no state equal to the one the trace\n"
+               "  records after it; against the closest, it differs in:\n" +
+               format_differences(r.state_differs);
+        if (!r.recent.empty()) {
+            out += "  the last matched steps:\n";
+            for (const auto& s : r.recent) out += "    line " + std::to_string(s.line) + "  " + format_observed(cm, s) + "\n";
+        }
+        return out;
+    }
     if (!r.observed.stopped.empty()) out += "  and stopped there: " + r.observed.stopped + "\n";
     std::string ctx = std::to_string(r.state_count) + " spec state" + (r.state_count == 1 ? "" : "s") +
                       " consistent with the " + std::to_string(r.step - 1) + " step" + (r.step == 2 ? "" : "s") +
@@ -540,8 +563,15 @@ std::string format_replay_stopped(const std::string& file, uint64_t replayed, ui
 std::string format_trace_query(const std::string& file, const std::string& spec_path,
                                const std::vector<ObservedStep>& steps, const solver::TraceQueryResult& q) {
     if (q.matches) return file + ": conforms (" + std::to_string(q.steps_matched) + " steps; smt)\n";
-    return file + ":" + (q.steps_matched < steps.size() ? std::to_string(steps[q.steps_matched].line) : "?") +
-           ": not a behaviour of " + spec_path + ": " + q.reason + " (smt)\n";
+    std::string line = q.at_initial_state                 ? "0"
+                       : q.steps_matched < steps.size() ? std::to_string(steps[q.steps_matched].line)
+                                                        : "?";
+    std::string out = file + ":" + line + ": not a behaviour of " + spec_path + ": " + q.reason + " (smt)\n";
+    if (!q.state_differs.empty())
+        out += std::string(q.at_initial_state ? "  against one of the spec's initial states"
+                                              : "  against a state the spec reaches there") +
+               ", it differs in:\n" + format_differences(q.state_differs);
+    return out;
 }
 
 }  // namespace stateproof::cli

@@ -30,6 +30,45 @@ void Replayer::reset() {
     matched_ = 0;
 }
 
+bool Replayer::start_at(const StateValues& recorded) {
+    ObservedStep initial;
+    initial.state = recorded;
+    return keep_recorded(states_, recorded, initial, 0);
+}
+
+bool Replayer::keep_recorded(std::vector<std::vector<uint64_t>>& candidates, const StateValues& recorded,
+                             const ObservedStep& s, uint64_t step) {
+    const StateLayout& layout = cm_.layout();
+    std::vector<uint64_t> want(layout.words());
+    layout.pack(recorded.data(), want.data());
+    auto equal = std::find(candidates.begin(), candidates.end(), want);
+    if (equal != candidates.end()) {
+        // Packing is one-to-one, so at most one candidate is equal.
+        std::vector<uint64_t> keep = std::move(*equal);
+        candidates.assign(1, std::move(keep));
+        return true;
+    }
+    // Against the candidate that differs in fewest scalars, so that the
+    // report names what was edited, not everything a far state differs in.
+    const Machine& m = cm_.machine();
+    std::vector<int32_t> values(m.scalars.size()), closest;
+    size_t fewest = SIZE_MAX;
+    for (const auto& c : candidates) {
+        layout.unpack(c.data(), values.data());
+        size_t n = 0;
+        for (size_t i = 0; i < values.size(); ++i) n += values[i] != recorded[i];
+        if (n < fewest) fewest = n, closest = values;
+    }
+    ReplayMismatch& r = mismatch_;
+    r = ReplayMismatch{};
+    r.step = step;
+    r.observed = s;
+    r.recent = recent_;
+    r.state_count = step == 0 ? candidates.size() : states_.size();
+    if (!closest.empty()) r.state_differs = state_difference(m, recorded, closest);
+    return false;
+}
+
 bool Replayer::step(const ObservedStep& s) {
     const uint32_t instance = cm_.instance_of(s.action, s.args);
     if (!s.stopped.empty()) {
@@ -55,6 +94,7 @@ bool Replayer::step(const ObservedStep& s) {
         explain(s, instance);
         return false;
     }
+    if (s.state && !keep_recorded(next, *s.state, s, matched_ + 1)) return false;
     states_.swap(next);
     ++matched_;
     recent_.push_back(s);

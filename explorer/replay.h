@@ -27,6 +27,11 @@ struct ReplayMismatch {
     /// conjuncts), and what the spec would accept there instead.
     std::vector<std::string> guard_false;
     std::vector<uint32_t> accepted;          ///< instances enabled in the first state
+    /// A trace that records its states (ITF): the step is taken with these
+    /// events, but leads to no state equal to the recorded one (`step` is 0
+    /// when the recorded initial state is none of the spec's). The variables
+    /// that differ, against the spec state that differs in fewest values.
+    std::vector<spec::VarDifference> state_differs;
 };
 
 class Replayer {
@@ -37,6 +42,11 @@ class Replayer {
 
     /// Starts again from the initial states (cheaper than a new Replayer).
     void reset();
+
+    /// Keeps only the initial states equal to `recorded` (a trace that
+    /// records its states, ITF). Returns false, and fills mismatch(), when
+    /// none is.
+    bool start_at(const spec::StateValues& recorded);
 
     /// Feeds one step. Returns false, and fills mismatch(), when no state
     /// consistent with the prefix takes this step with these events (or the
@@ -57,6 +67,10 @@ class Replayer {
         }
     };
     void explain(const spec::ObservedStep& s, uint32_t instance);
+    /// Keeps the candidates equal to `recorded`; if none is, explains the
+    /// difference as a mismatch at step `step` and returns false.
+    bool keep_recorded(std::vector<std::vector<uint64_t>>& candidates, const spec::StateValues& recorded,
+                       const spec::ObservedStep& s, uint64_t step);
 
     const spec::CompiledMachine& cm_;
     spec::Evaluator ev_;

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -53,6 +54,11 @@ struct TraceQueryResult {
     std::string reason;           ///< when it does not match: why, for people
     bool unknown = false;         ///< the solver gave up (time or memory), or a signal came
     int interrupted_by = 0;       ///< the signal that stopped it, or 0
+    /// A trace that records its states (ITF): the state after step
+    /// steps_matched + 1 (the initial state when `at_initial_state`) is none
+    /// the spec reaches there; the variables that differ from one it reaches.
+    std::vector<spec::VarDifference> state_differs;
+    bool at_initial_state = false;
 };
 
 /// Is this sequence of steps (actions, arguments and the events each emitted,
@@ -60,8 +66,10 @@ struct TraceQueryResult {
 /// incremental solver, so the answer names the first step that cannot match.
 /// When the steps so far leave one possible state, the solver starts afresh
 /// from it, so the time grows with the trace's length, not its square.
+/// A step that records its state (`ObservedStep::state`), and `initial` when
+/// given, must equal the spec's state there.
 TraceQueryResult query_trace(const spec::CompiledMachine& cm, const std::vector<spec::ObservedStep>& steps,
                              double max_seconds = 0, std::function<int()> interrupted = {},
-                             bool leave_context = false);
+                             bool leave_context = false, const std::optional<spec::StateValues>& initial = {});
 
 }  // namespace stateproof::solver

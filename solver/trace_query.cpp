@@ -10,7 +10,8 @@ namespace stateproof::solver {
 using namespace stateproof::spec;
 
 TraceQueryResult query_trace(const CompiledMachine& cm, const std::vector<ObservedStep>& steps, double max_seconds,
-                             std::function<int()> interrupted, bool leave_context) {
+                             std::function<int()> interrupted, bool leave_context,
+                             const std::optional<StateValues>& initial) {
     SolverOptions o;
     o.deadlock = false;
     o.max_seconds = max_seconds;
@@ -31,9 +32,37 @@ TraceQueryResult query_trace(const CompiledMachine& cm, const std::vector<Observ
     // after each "no" (a spec that stays nondeterministic pays a few extra
     // queries), back to every step after a "yes".
     uint32_t every = 1, next_ask = 1;
+    // State k equals a recorded state (an ITF trace records every state).
+    auto equals = [&](uint32_t k, const StateValues& values) {
+        z3::expr e = ses.ctx.bool_val(true);
+        const std::vector<z3::expr>& x = enc.state(k);
+        for (size_t i = 0; i < values.size(); ++i) e = e && x[i] == enc.num(values[i]);
+        return e;
+    };
+    // What the recorded state k differs in from the spec's state k in the
+    // solver's model (one state the spec reaches there, not always the closest).
+    auto differences = [&](uint32_t k, const StateValues& recorded) {
+        StateValues spec_state;
+        for (const z3::expr& x : enc.state(k)) spec_state.push_back(signed_value(ses.model->eval(x, true), enc.width()));
+        return state_difference(cm.machine(), recorded, spec_state);
+    };
     try {
         ses.phase = "encoding the initial states";
         s->add(enc.init());
+        if (initial) {
+            z3::expr want = equals(0, *initial);
+            z3::check_result c = ses.check(*s, want);
+            if (c == z3::unknown) return gave_up();
+            if (c == z3::unsat) {
+                r.at_initial_state = true;
+                r.reason = "the initial state is none of the spec's";
+                z3::check_result any = ses.check(*s, ses.ctx.bool_val(true));
+                if (any == z3::unknown) return gave_up();
+                if (any == z3::sat) r.state_differs = differences(0, *initial);
+                return r;
+            }
+            s->add(want);
+        }
         // Prefix by prefix: the first step after which the constraints become
         // unsatisfiable is the first one the spec cannot produce.
         for (uint32_t k = 0; k < steps.size(); ++k) {
@@ -58,6 +87,20 @@ TraceQueryResult query_trace(const CompiledMachine& cm, const std::vector<Observ
                 return r;
             }
             s->add(enc.emits_exactly(k, st.events));
+            if (st.state) {
+                z3::expr want = equals(k + 1, *st.state);
+                z3::check_result same_state = ses.check(*s, want);
+                if (same_state == z3::unknown) return gave_up();
+                if (same_state == z3::unsat) {
+                    // The step and its events were sat a moment ago: a model is at hand.
+                    if (ses.check(*s, ses.ctx.bool_val(true)) != z3::sat) return gave_up();
+                    r.reason = "step " + std::to_string(k + 1) + " (" + cm.describe(inst) +
+                               "): the spec reaches no state equal to the one the trace records after it";
+                    r.state_differs = differences(k + 1, *st.state);
+                    return r;
+                }
+                s->add(want);
+            }
             r.steps_matched = k + 1;
             if (k + 1 == steps.size() || k + 1 < next_ask) continue;
             // One solver for the whole trace answers each query over every

@@ -526,16 +526,28 @@ std::optional<ItfTrace> read_itf_file(const std::string& path) {
     return t;
 }
 
-std::vector<ObservedStep> itf_observed_steps(const Machine& m, const ItfTrace& itf) {
+ItfBehaviour itf_behaviour(const Machine& m, const ItfTrace& itf) {
     Trace t = from_itf(m, *itf.doc, itf.path);
-    std::vector<ObservedStep> out;
+    ItfBehaviour out;
+    if (t.steps.empty()) return out;
+    out.initial = std::move(t.steps[0].state);
     for (size_t k = 1; k < t.steps.size(); ++k) {
         ObservedStep s;
         s.action = t.steps[k].action;
-        s.args = t.steps[k].args;
-        s.events = t.steps[k].events;
+        s.args = std::move(t.steps[k].args);
+        s.events = std::move(t.steps[k].events);
+        s.state = std::move(t.steps[k].state);
         s.line = k;  // ITF has no lines; the state index stands in
-        out.push_back(std::move(s));
+        out.steps.push_back(std::move(s));
+    }
+    return out;
+}
+
+std::vector<VarDifference> state_difference(const Machine& m, const StateValues& recorded, const StateValues& spec_state) {
+    std::vector<VarDifference> out;
+    for (uint32_t v = 0; v < m.vars.size(); ++v) {
+        json a = var_to_json(m, v, recorded), b = var_to_json(m, v, spec_state);
+        if (a != b) out.push_back({m.vars[v].name, a.dump(), b.dump()});
     }
     return out;
 }

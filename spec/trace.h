@@ -111,7 +111,24 @@ struct ObservedStep {
     /// ..." or "unsupported: ..."); the trace ends there.
     std::string stopped;
     uint64_t line = 0;  ///< 1-based line in the trace file (0 if not from a file)
+    /// The state after the step as the trace records it (an ITF trace does,
+    /// a JSON-lines trace does not): replay keeps only the spec states equal
+    /// to it, so a counterexample whose values were edited does not conform.
+    std::optional<StateValues> state;
 };
+
+/// A state variable whose value differs between a recorded state and the
+/// spec's, each value as ITF JSON text.
+struct VarDifference {
+    std::string var;
+    std::string recorded;
+    std::string spec;
+    bool operator==(const VarDifference&) const = default;
+};
+
+/// The variables whose values differ between `recorded` and `spec_state`, in
+/// declaration order.
+std::vector<VarDifference> state_difference(const Machine& m, const StateValues& recorded, const StateValues& spec_state);
 
 /// JSON for one step (the trace line) and one header.
 nlohmann::json step_to_json(const Machine& m, const ObservedStep& s);
@@ -177,9 +194,16 @@ struct ItfTrace {
 /// file), and for a "#meta" whose "consts" is not as a header's must be.
 std::optional<ItfTrace> read_itf_file(const std::string& path);
 
-/// The trace's steps as an implementation's, for replay; `line` is the state
-/// index, since ITF has no lines. Throws UsageError naming the file on
+/// An ITF trace as a recorded behaviour: the initial state it records, and
+/// its steps as an implementation's, each with the state it records after it.
+struct ItfBehaviour {
+    StateValues initial;
+    std::vector<ObservedStep> steps;
+};
+
+/// The behaviour an ITF trace records, for replay; a step's `line` is its
+/// state index, since ITF has no lines. Throws UsageError naming the file on
 /// anything that does not fit machine `m` (see from_itf).
-std::vector<ObservedStep> itf_observed_steps(const Machine& m, const ItfTrace& itf);
+ItfBehaviour itf_behaviour(const Machine& m, const ItfTrace& itf);
 
 }  // namespace stateproof::spec

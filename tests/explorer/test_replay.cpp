@@ -247,3 +247,56 @@ TEST_CASE("the replay command exits 0, 1 or 2 and applies the trace's constants"
     CHECK(w.exit_code == 2);
     CHECK(w.err.find("the trace is of machine Other, the spec is Lock") != std::string::npos);
 }
+
+TEST_CASE("a trace that records its states (ITF) conforms only where each state is the spec's", "[replay]") {
+    // Four initial states the events cannot tell apart: only the recorded
+    // states say which one the trace is in.
+    Machine m = testing::spec_from_text(R"(machine Hidden
+        var seed : 0..3
+        var n : 0..3 = 0
+        event Ticked(n: 0..3)
+        action tick when n < 3 { n := n + 1; emit Ticked(n) }
+    )");
+    CompiledMachine cm(m);
+    auto tick = [&](int32_t seed, int32_t count) {
+        ObservedStep s;
+        s.action = *m.find_action("tick");
+        s.events = {EventValue(*m.find_event("Ticked"), {count})};
+        s.state = StateValues{seed, count};
+        s.line = uint64_t(count);
+        return s;
+    };
+
+    explorer::Replayer same(cm);
+    REQUIRE(same.start_at({2, 0}));
+    CHECK(same.state_count() == 1);
+    CHECK(same.step(tick(2, 1)));
+    CHECK(same.step(tick(2, 2)));
+
+    // The events fit; the recorded value of the hidden variable was edited.
+    explorer::Replayer edited(cm);
+    REQUIRE(edited.start_at({2, 0}));
+    REQUIRE(edited.step(tick(2, 1)));
+    CHECK_FALSE(edited.step(tick(3, 2)));
+    const explorer::ReplayMismatch& r = edited.mismatch();
+    CHECK(r.step == 2);
+    CHECK(r.observed.line == 2);
+    CHECK(r.state_differs == std::vector<VarDifference>{{"seed", "3", "2"}});
+    CHECK(r.would_emit.empty());
+
+    // Without recorded states the same steps conform: the comparison is what refuses them.
+    explorer::Replayer blind(cm);
+    ObservedStep a = tick(2, 1), b = tick(3, 2);
+    a.state.reset();
+    b.state.reset();
+    CHECK(blind.step(a));
+    CHECK(blind.step(b));
+
+    // An initial state no spec state equals: step 0, against the closest
+    // (the one with the same seed, which differs in n alone).
+    explorer::Replayer wrong_start(cm);
+    CHECK_FALSE(wrong_start.start_at({1, 3}));
+    CHECK(wrong_start.mismatch().step == 0);
+    CHECK(wrong_start.mismatch().state_count == 4);
+    CHECK(wrong_start.mismatch().state_differs == std::vector<VarDifference>{{"n", "3", "0"}});
+}

@@ -95,10 +95,13 @@ TEST_CASE("replay reads a counterexample file as a trace, and leaves JSON lines 
     REQUIRE(itf);
     CHECK(itf->header.machine == "T");
     CHECK(itf->header.implementation == "counterexample (ITF)");
-    std::vector<ObservedStep> steps = itf_observed_steps(m, *itf);
+    ItfBehaviour b = itf_behaviour(m, *itf);
+    const std::vector<ObservedStep>& steps = b.steps;
     REQUIRE(steps.size() == 2);
+    CHECK(b.initial == t.steps[0].state);
     CHECK(steps[0].action == t.steps[1].action);
     CHECK(steps[1].events == t.steps[2].events);
+    CHECK(steps[1].state == t.steps[2].state);  // the recorded states, for replay to compare
     CHECK(steps[1].line == 2);  // the state index stands in for a line
 
     // A truncated ITF file is not JSON at the place it stops, in our words.
@@ -131,5 +134,5 @@ TEST_CASE("replay reads a counterexample file as a trace, and leaves JSON lines 
     std::string bad_path = write("bad.itf.json", bad.dump());
     std::optional<ItfTrace> bad_itf = read_itf_file(bad_path);
     REQUIRE(bad_itf);
-    CHECK_THROWS_WITH(itf_observed_steps(m, *bad_itf), bad_path + ": state 2: unknown action 'fly'");
+    CHECK_THROWS_WITH(itf_behaviour(m, *bad_itf), bad_path + ": state 2: unknown action 'fly'");
 }
