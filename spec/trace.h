@@ -133,6 +133,8 @@ class TraceReader {
     /// Opens `path` and reads the header line (which is optional: a trace may
     /// start with its first step). Throws UsageError if the file cannot be read.
     explicit TraceReader(std::string path);
+    /// The same, from `text` in memory; `name` stands for the path in errors.
+    TraceReader(std::string name, std::string text);
     ~TraceReader();
     TraceReader(const TraceReader&) = delete;
     TraceReader& operator=(const TraceReader&) = delete;
@@ -144,6 +146,7 @@ class TraceReader {
     bool next(const Machine& m, ObservedStep& out);
 
   private:
+    void read_header();
     bool read_line(std::string& line);
     std::string path_;
     struct File;
@@ -176,6 +179,8 @@ struct ItfTrace {
 /// and column for one JSON document that is not valid JSON (a truncated ITF
 /// file), and for a "#meta" whose "consts" is not as a header's must be.
 std::optional<ItfTrace> read_itf_file(const std::string& path);
+/// The same, from `text` in memory; `name` stands for the path in errors.
+std::optional<ItfTrace> read_itf_text(const std::string& name, const std::string& text);
 
 /// The trace's steps as an implementation's, for replay; `line` is the state
 /// index, since ITF has no lines. Throws UsageError naming the file on

@@ -133,3 +133,50 @@ TEST_CASE("replay reads a counterexample file as a trace, and leaves JSON lines 
     REQUIRE(bad_itf);
     CHECK_THROWS_WITH(itf_observed_steps(m, *bad_itf), bad_path + ": state 2: unknown action 'fly'");
 }
+
+TEST_CASE("a trace in memory reads as the same trace in a file", "[spec][trace]") {
+    Machine m = testing::spec_from_text(kSpec);
+    std::filesystem::path dir = testing::temp_dir();
+    std::string text =
+        "{\"stateproof_trace\": 1, \"spec\": \"t.sm\", \"machine\": \"T\", \"consts\": {}, \"implementation\": \"x\"}\n"
+        "\n"
+        "{\"action\": \"take\", \"args\": {\"s\": 1}, \"events\": [{\"event\": \"E\", \"args\": {\"s\": 1, \"k\": \"Busy\"}}]}\n"
+        "{\"action\": \"drop\", \"args\": {\"s\": 1}}\n"
+        "{\"action\": \"fly\"}\n";
+    std::string path = (dir / "t.jsonl").string();
+    std::ofstream(path) << text;
+
+    auto read_all = [&](TraceReader& r) {
+        std::vector<ObservedStep> steps;
+        ObservedStep s;
+        try {
+            while (r.next(m, s)) steps.push_back(s);
+        } catch (const UsageError& e) {
+            std::string msg = e.what();
+            return std::make_pair(steps, msg.substr(msg.find("t.jsonl")));
+        }
+        return std::make_pair(steps, std::string());
+    };
+    TraceReader from_file(path);
+    TraceReader from_text("t.jsonl", text);
+    REQUIRE(from_text.header());
+    CHECK(from_text.header()->implementation == "x");
+    CHECK(from_text.header()->where == "t.jsonl:1");
+    auto [file_steps, file_error] = read_all(from_file);
+    auto [text_steps, text_error] = read_all(from_text);
+    REQUIRE(text_steps.size() == 2);
+    CHECK(text_steps[0].line == 3);
+    CHECK(text_steps[1].action == *m.find_action("drop"));
+    CHECK(text_error == "t.jsonl:5: unknown action 'fly' (machine T)");
+    CHECK(text_error == file_error);
+    CHECK(text_steps.size() == file_steps.size());
+
+    // An ITF counterexample in memory, and text that is not one.
+    Trace t = never_both_cex(m);
+    std::optional<ItfTrace> itf = read_itf_text("cex.itf.json", to_itf(m, t).dump());
+    REQUIRE(itf);
+    CHECK(itf_observed_steps(m, *itf).size() == t.length());
+    CHECK_FALSE(read_itf_text("t.jsonl", text));
+    CHECK_THROWS_WITH(read_itf_text("cut.itf.json", "{\"states\": ["),
+                      "cut.itf.json:1:13: not JSON: the JSON ends too soon (a truncated file?)");
+}
