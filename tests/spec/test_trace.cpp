@@ -180,3 +180,19 @@ TEST_CASE("a trace in memory reads as the same trace in a file", "[spec][trace]"
     CHECK_THROWS_WITH(read_itf_text("cut.itf.json", "{\"states\": ["),
                       "cut.itf.json:1:13: not JSON: the JSON ends too soon (a truncated file?)");
 }
+
+TEST_CASE("a trace with a number beyond a double's range is refused at its place", "[spec][trace]") {
+    // Found by fuzz/fuzz_trace: the readers let nlohmann's out_of_range
+    // through, "[json.exception.out_of_range.406] number overflow parsing
+    // '1e400'" with no file or line.
+    Machine m = testing::spec_from_text(kSpec);
+    std::string step = "{\"action\": \"take\", \"args\": {\"s\": 1e400}}";
+    std::string col = std::to_string(step.find("1e400") + 1);
+    std::string why = ": not JSON: the number 1e400 is out of range (beyond a double's)";
+    CHECK_THROWS_WITH(TraceReader("h.jsonl", "{\"stateproof_trace\": 1e400}\n"), "h.jsonl:1:22" + why);
+    ObservedStep s;
+    TraceReader second("t.jsonl", "{\"action\": \"take\", \"args\": {\"s\": 0}}\n" + step + "\n");
+    CHECK(second.next(m, s));
+    CHECK_THROWS_WITH(second.next(m, s), "t.jsonl:2:" + col + why);
+    CHECK_THROWS_WITH(read_itf_text("c.itf.json", "{\"#meta\": {},\n \"states\": [1e400]}"), "c.itf.json:2:13" + why);
+}
