@@ -10,6 +10,7 @@ packages=(
   libcli11-dev nlohmann-json3-dev  # CLI and JSON
   python3                          # the Python driver and its tests
   libbenchmark-dev                 # bench/model_bench (Google Benchmark)
+  clang libclang-rt-14-dev         # the fuzz targets (fuzz/): clang's libFuzzer and sanitizer runtimes
 )
 
 missing=()
