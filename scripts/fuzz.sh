@@ -22,7 +22,7 @@ targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=(fuzz_spec fuzz_trace fuzz_answer)
 
 out=build-fuzz
-CC=clang CXX=clang++ cmake -S . -B "$out" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" \
+CC=clang CXX=clang++ cmake -S . -B "$out" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" \
     -DSTATEPROOF_WERROR=ON -DSTATEPROOF_FUZZ=ON >/dev/null
 cmake --build "$out" -j"$(nproc)" --target "${targets[@]}"
 
