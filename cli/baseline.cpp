@@ -17,7 +17,7 @@ std::set<std::string> read_baseline(const std::string& path) {
     json j;
     try {
         j = json::parse(in);
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {
         JsonSyntaxError at = describe_json_error(e, in);
         throw UsageError(path + ":" + std::to_string(at.line) + ":" + std::to_string(at.column) +
                          ": not a baseline: not JSON: " + at.what);

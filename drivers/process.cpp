@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "drivers/answer.h"
 #include "spec/diagnostics.h"
 
 namespace stateproof::drivers {
@@ -280,7 +281,11 @@ size_t DriverProcess::run(const std::vector<explorer::Scenario>& batch, std::vec
                 continue;
             }
             deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_);
-            read_answer(line, batch[answered], ids[answered], out[answered]);
+            try {
+                read_answer(cm_, line, batch[answered], ids[answered], out[answered]);
+            } catch (const BadAnswer& b) {
+                failed(b.fault.kind, b.fault.detail);
+            }
             ++answered;
         }
     } catch (const Failed& f) {
@@ -295,61 +300,6 @@ size_t DriverProcess::run(const std::vector<explorer::Scenario>& batch, std::vec
         return answered;
     }
     return answered;
-}
-
-void DriverProcess::read_answer(const std::string& line, const explorer::Scenario& sc, uint64_t id,
-                                std::vector<ObservedStep>& obs) {
-    const Machine& m = cm_.machine();
-    std::string shown = line.size() > 200 ? line.substr(0, 200) + "..." : line;
-    json reply = json::parse(line, nullptr, false);
-    if (reply.is_discarded()) failed("protocol: an answer is not JSON", shown);
-    if (!reply.is_object() || !reply.contains("op") || !reply["op"].is_string())
-        failed("protocol: an answer is not {\"op\": ...}", shown);
-    std::string op = reply["op"].get<std::string>();
-    if (op == "error")
-        failed("driver error", reply.contains("message") && reply["message"].is_string() ? reply["message"].get<std::string>() : shown);
-    if (op != "trace") failed("protocol: an answer that is not a trace", shown);
-    // Answers come in order: the next one is for the first scenario not answered.
-    if (!reply.contains("id") || reply["id"] != json(id))
-        failed("protocol: an answer out of order",
-               "an answer for scenario id " + reply.value("id", json()).dump() + " when " + std::to_string(id) + " was next");
-    if (reply.contains("unsupported")) {
-        if (!reply["unsupported"].is_string()) failed("protocol: \"unsupported\" is not a string", shown);
-        ObservedStep s;
-        s.action = cm_.instance(sc[0]).action;
-        s.args = cm_.instance(sc[0]).args;
-        s.stopped = "unsupported: " + reply["unsupported"].get<std::string>();
-        obs.push_back(s);
-        return;
-    }
-    if (!reply.contains("steps") || !reply["steps"].is_array()) failed("protocol: an answer without \"steps\"", shown);
-    const json& steps = reply["steps"];
-    if (steps.size() > sc.size())
-        failed("protocol: more steps than the scenario has",
-               std::to_string(steps.size()) + " steps answered for a scenario of " + std::to_string(sc.size()));
-    for (size_t j = 0; j < steps.size(); ++j) {
-        ObservedStep s;
-        s.action = cm_.instance(sc[j]).action;
-        s.args = cm_.instance(sc[j]).args;
-        const json& st = steps[j];
-        if (!st.is_object()) failed("protocol: a step is not a JSON object", shown);
-        std::string where = "step " + std::to_string(j + 1);
-        if (st.contains("events")) {
-            try {
-                s.events = events_from_json(m, st["events"], where);
-            } catch (const UsageError& e) {
-                failed("protocol: malformed events", e.what());
-            }
-        }
-        for (const char* key : {"inapplicable", "unsupported"}) {
-            if (!st.contains(key)) continue;
-            if (!st[key].is_string()) failed(std::string("protocol: \"") + key + "\" is not a string", shown);
-            s.stopped = std::string(key) + ": " + st[key].get<std::string>();
-        }
-        bool stopped = !s.stopped.empty();
-        obs.push_back(std::move(s));
-        if (stopped) break;
-    }
 }
 
 }  // namespace stateproof::drivers

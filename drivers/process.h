@@ -47,9 +47,6 @@ class DriverProcess : public explorer::Implementation {
     void pump(int ms, bool want_write);
     /// The line at the head of the buffer, if a whole one has arrived.
     bool take_line(std::string& line);
-    /// Parses one answer into `obs`, or throws Failed for what breaks the protocol.
-    void read_answer(const std::string& line, const explorer::Scenario& sc, uint64_t id,
-                     std::vector<spec::ObservedStep>& obs);
     /// The fault of a driver whose stdout ended: how it exited.
     [[noreturn]] void died(const std::string& when);
     [[noreturn]] void failed(std::string kind, const std::string& detail);

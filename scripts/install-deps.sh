@@ -14,6 +14,7 @@ packages=(
   python3                          # the Python driver and its tests
   libbenchmark-dev                 # bench/model_bench (Google Benchmark)
   nodejs npm                       # the Pyodide driver host (drivers/pyodide)
+  clang libclang-rt-14-dev         # the fuzz targets (fuzz/): clang's libFuzzer and sanitizer runtimes
 )
 # A node from elsewhere (e.g. NodeSource's nodejs, which ships its own npm and
 # conflicts with Debian's npm package) is used as it is.

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs, builds, and runs every test: once in a normal build, once under
-# AddressSanitizer and UndefinedBehaviorSanitizer. Fails on any failure or
-# sanitizer report.
+# AddressSanitizer and UndefinedBehaviorSanitizer; then each fuzz target for
+# a short while. Fails on any failure, sanitizer report or fuzzer finding.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
@@ -23,3 +23,8 @@ cmake -S . -B build-sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS
 cmake --build build-sanitize -j"$(nproc)"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 STATEPROOF_RANDOM_SPECS=150 STATEPROOF_STEP_SPECS=150 STATEPROOF_EVAL_SPECS=500 \
   ctest --test-dir build-sanitize --output-on-failure -j"$(nproc)" -LE golden
+
+# Each fuzz target (fuzz/) for 20 s under ASan+UBSan, from the seed corpus:
+# enough to catch a reader that breaks on its own seeds or near them, inside
+# CI's time. Longer runs: scripts/fuzz.sh SECONDS (README.md, "Fuzzing").
+bash scripts/fuzz.sh 20

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cstdio>
 #include <fstream>
+#include <sstream>
 
 #include <nlohmann/json.hpp>
 
@@ -275,8 +276,9 @@ json args_json(const Machine& m, const std::vector<Param>& params, const std::ve
 std::vector<int32_t> args_from(const Machine& m, const std::vector<Param>& params, const json& j,
                                const std::string& where, const std::string& owner) {
     if (!j.is_object()) throw UsageError(where + ": \"args\" of " + owner + " must be a JSON object");
-    for (const auto& [key, value] : j.items()) {
-        (void)value;
+    for (const auto& item : j.items()) {
+        // Not a structured binding: clang 14 (the fuzz build's) cannot capture one in a lambda.
+        const std::string& key = item.key();
         bool known = std::any_of(params.begin(), params.end(), [&](const Param& p) { return p.name == key; });
         if (!known) throw UsageError(where + ": " + owner + " has no parameter '" + key + "'");
     }
@@ -378,11 +380,19 @@ ObservedStep step_from_json(const Machine& m, const json& j, const std::string& 
     return s;
 }
 
+// A trace file, or a trace in memory (then `f` is null).
 struct TraceReader::File {
     std::FILE* f = nullptr;
+    std::string text;
+    size_t pos = 0;
     ~File() {
         if (f) std::fclose(f);
     }
+    int get() {
+        if (f) return std::fgetc(f);
+        return pos < text.size() ? static_cast<unsigned char>(text[pos++]) : EOF;
+    }
+    bool error() const { return f && std::ferror(f); }
 };
 
 // A header's "consts": {"NAME": VALUE} with VALUE as --const takes it (a
@@ -406,13 +416,22 @@ static std::vector<std::pair<std::string, std::string>> header_consts(const json
 TraceReader::TraceReader(std::string path) : path_(std::move(path)), file_(std::make_unique<File>()) {
     file_->f = std::fopen(path_.c_str(), "rb");
     if (!file_->f) throw UsageError(path_ + ": cannot open trace file");
+    read_header();
+}
+
+TraceReader::TraceReader(std::string name, std::string text) : path_(std::move(name)), file_(std::make_unique<File>()) {
+    file_->text = std::move(text);
+    read_header();
+}
+
+void TraceReader::read_header() {
     std::string first;
     while (read_line(first)) {
         if (first.find_first_not_of(" \t\r") == std::string::npos) continue;
         json j;
         try {
             j = json::parse(first);
-        } catch (const json::parse_error& e) {
+        } catch (const json::exception& e) {
             JsonSyntaxError where = describe_json_error(e, first);
             throw UsageError(path_ + ":" + std::to_string(line_) + ":" + std::to_string(where.column) +
                              ": not JSON: " + where.what);
@@ -444,13 +463,13 @@ bool TraceReader::read_line(std::string& line) {
     line.clear();
     int c;
     bool any = false;
-    while ((c = std::fgetc(file_->f)) != EOF) {
+    while ((c = file_->get()) != EOF) {
         any = true;
         if (c == '\n') break;
         line.push_back(char(c));
         if (line.size() > (64u << 20)) throw UsageError(path_ + ":" + std::to_string(line_ + 1) + ": line longer than 64 MiB");
     }
-    if (std::ferror(file_->f)) throw UsageError(path_ + ": read error");
+    if (file_->error()) throw UsageError(path_ + ": read error");
     if (!any) return false;
     ++line_;
     return true;
@@ -473,7 +492,7 @@ bool TraceReader::next(const Machine& m, ObservedStep& out) {
     json j;
     try {
         j = json::parse(text);
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {
         JsonSyntaxError at = describe_json_error(e, text);
         throw UsageError(where + ":" + std::to_string(at.column) + ": not JSON: " + at.what);
     }
@@ -487,8 +506,7 @@ bool TraceReader::next(const Machine& m, ObservedStep& out) {
 // ---------------------------------------------------------------- ITF traces to replay
 namespace stateproof::spec {
 
-std::optional<ItfTrace> read_itf_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
+static std::optional<ItfTrace> read_itf(const std::string& path, std::istream& in) {
     char c = 0;
     while (in.get(c) && std::isspace(static_cast<unsigned char>(c))) {
     }
@@ -497,7 +515,7 @@ std::optional<ItfTrace> read_itf_file(const std::string& path) {
     json doc;
     try {
         doc = json::parse(in);
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {
         // A JSON-lines trace is not one document: its first line is a whole
         // JSON value and the parse fails after it. A document that fails
         // inside its first line or later (a truncated ITF file) is reported
@@ -524,6 +542,16 @@ std::optional<ItfTrace> read_itf_file(const std::string& path) {
     t.header.implementation = "counterexample (ITF)";
     t.doc = std::make_shared<const json>(std::move(doc));
     return t;
+}
+
+std::optional<ItfTrace> read_itf_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return read_itf(path, in);
+}
+
+std::optional<ItfTrace> read_itf_text(const std::string& name, const std::string& text) {
+    std::istringstream in(text);
+    return read_itf(name, in);
 }
 
 ItfBehaviour itf_behaviour(const Machine& m, const ItfTrace& itf) {

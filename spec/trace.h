@@ -150,6 +150,8 @@ class TraceReader {
     /// Opens `path` and reads the header line (which is optional: a trace may
     /// start with its first step). Throws UsageError if the file cannot be read.
     explicit TraceReader(std::string path);
+    /// The same, from `text` in memory; `name` stands for the path in errors.
+    TraceReader(std::string name, std::string text);
     ~TraceReader();
     TraceReader(const TraceReader&) = delete;
     TraceReader& operator=(const TraceReader&) = delete;
@@ -161,6 +163,7 @@ class TraceReader {
     bool next(const Machine& m, ObservedStep& out);
 
   private:
+    void read_header();
     bool read_line(std::string& line);
     std::string path_;
     struct File;
@@ -193,6 +196,8 @@ struct ItfTrace {
 /// and column for one JSON document that is not valid JSON (a truncated ITF
 /// file), and for a "#meta" whose "consts" is not as a header's must be.
 std::optional<ItfTrace> read_itf_file(const std::string& path);
+/// The same, from `text` in memory; `name` stands for the path in errors.
+std::optional<ItfTrace> read_itf_text(const std::string& name, const std::string& text);
 
 /// An ITF trace as a recorded behaviour: the initial state it records, and
 /// its steps as an implementation's, each with the state it records after it.

@@ -136,3 +136,66 @@ TEST_CASE("replay reads a counterexample file as a trace, and leaves JSON lines 
     REQUIRE(bad_itf);
     CHECK_THROWS_WITH(itf_behaviour(m, *bad_itf), bad_path + ": state 2: unknown action 'fly'");
 }
+
+TEST_CASE("a trace in memory reads as the same trace in a file", "[spec][trace]") {
+    Machine m = testing::spec_from_text(kSpec);
+    std::filesystem::path dir = testing::temp_dir();
+    std::string text =
+        "{\"stateproof_trace\": 1, \"spec\": \"t.sm\", \"machine\": \"T\", \"consts\": {}, \"implementation\": \"x\"}\n"
+        "\n"
+        "{\"action\": \"take\", \"args\": {\"s\": 1}, \"events\": [{\"event\": \"E\", \"args\": {\"s\": 1, \"k\": \"Busy\"}}]}\n"
+        "{\"action\": \"drop\", \"args\": {\"s\": 1}}\n"
+        "{\"action\": \"fly\"}\n";
+    std::string path = (dir / "t.jsonl").string();
+    std::ofstream(path) << text;
+
+    auto read_all = [&](TraceReader& r) {
+        std::vector<ObservedStep> steps;
+        ObservedStep s;
+        try {
+            while (r.next(m, s)) steps.push_back(s);
+        } catch (const UsageError& e) {
+            std::string msg = e.what();
+            return std::make_pair(steps, msg.substr(msg.find("t.jsonl")));
+        }
+        return std::make_pair(steps, std::string());
+    };
+    TraceReader from_file(path);
+    TraceReader from_text("t.jsonl", text);
+    REQUIRE(from_text.header());
+    CHECK(from_text.header()->implementation == "x");
+    CHECK(from_text.header()->where == "t.jsonl:1");
+    auto [file_steps, file_error] = read_all(from_file);
+    auto [text_steps, text_error] = read_all(from_text);
+    REQUIRE(text_steps.size() == 2);
+    CHECK(text_steps[0].line == 3);
+    CHECK(text_steps[1].action == *m.find_action("drop"));
+    CHECK(text_error == "t.jsonl:5: unknown action 'fly' (machine T)");
+    CHECK(text_error == file_error);
+    CHECK(text_steps.size() == file_steps.size());
+
+    // An ITF counterexample in memory, and text that is not one.
+    Trace t = never_both_cex(m);
+    std::optional<ItfTrace> itf = read_itf_text("cex.itf.json", to_itf(m, t).dump());
+    REQUIRE(itf);
+    CHECK(itf_behaviour(m, *itf).steps.size() == t.length());
+    CHECK_FALSE(read_itf_text("t.jsonl", text));
+    CHECK_THROWS_WITH(read_itf_text("cut.itf.json", "{\"states\": ["),
+                      "cut.itf.json:1:13: not JSON: the JSON ends too soon (a truncated file?)");
+}
+
+TEST_CASE("a trace with a number beyond a double's range is refused at its place", "[spec][trace]") {
+    // Found by fuzz/fuzz_trace: the readers let nlohmann's out_of_range
+    // through, "[json.exception.out_of_range.406] number overflow parsing
+    // '1e400'" with no file or line.
+    Machine m = testing::spec_from_text(kSpec);
+    std::string step = "{\"action\": \"take\", \"args\": {\"s\": 1e400}}";
+    std::string col = std::to_string(step.find("1e400") + 1);
+    std::string why = ": not JSON: the number 1e400 is out of range (beyond a double's)";
+    CHECK_THROWS_WITH(TraceReader("h.jsonl", "{\"stateproof_trace\": 1e400}\n"), "h.jsonl:1:22" + why);
+    ObservedStep s;
+    TraceReader second("t.jsonl", "{\"action\": \"take\", \"args\": {\"s\": 0}}\n" + step + "\n");
+    CHECK(second.next(m, s));
+    CHECK_THROWS_WITH(second.next(m, s), "t.jsonl:2:" + col + why);
+    CHECK_THROWS_WITH(read_itf_text("c.itf.json", "{\"#meta\": {},\n \"states\": [1e400]}"), "c.itf.json:2:13" + why);
+}
