@@ -53,7 +53,11 @@ CLI::App* setup_check(CLI::App& app, CheckCommand& o) {
 // in stateproof, reported with both answers (exit 2).
 static int run_check_all(const CheckCommand& o, const Machine& m, const CompiledMachine& cm, const EngineRequest& req) {
     Comparison c = run_all_engines(cm, req);
-    if (o.json) std::cout << comparison_json(m, c.results, c.disagreements).dump(2) << "\n";
+    if (o.json) {
+        StreamedJson traces;
+        traces.write(std::cout, comparison_json(m, c.results, c.disagreements, &traces));
+        std::cout << "\n";
+    }
     else std::cout << format_comparison(m, c.results);
     if (!c.disagreements.empty()) {
         std::string msg = "the engines disagree (a bug in stateproof):";
@@ -104,7 +108,14 @@ int run_check(const CheckCommand& o) {
         for (const PropertyResult* p : violated) {
             std::string path = o.cex_file;
             if (per_property) path.replace(path.find(placeholder), placeholder.size(), p->name);
-            outputs.attempt([&] { write_file_atomically(path, to_itf(m, *p->cex, p->name + " violated").dump(2) + "\n"); });
+            outputs.attempt([&] {
+                StreamedJson states;
+                nlohmann::json doc = itf_streamed(m, *p->cex, p->name + " violated", states);
+                write_file_atomically(path, [&](std::ostream& out) {
+                    states.write(out, doc);
+                    out << "\n";
+                });
+            });
             if (!per_property) {
                 if (violated.size() > 1)
                     std::fprintf(stderr,
@@ -117,11 +128,13 @@ int run_check(const CheckCommand& o) {
     }
 
     if (o.json) {
-        std::cout << check_json(m, r).dump(2) << "\n";
+        StreamedJson traces;
+        traces.write(std::cout, check_json(m, r, &traces));
+        std::cout << "\n";
     } else {
         TraceStyle style;
         style.full_states = o.full_states;
-        std::cout << format_check(m, r, style);
+        write_check(std::cout, m, r, style);
     }
     int code = exit_code_of(r);
     int with_outputs = outputs.finish(code);

@@ -72,11 +72,13 @@ int run_explore(const ExploreCommand& o) {
         write_file_atomically(o.dot_file, format_dot(m, cm, *r.graph, qvars));
     });
     if (o.json) {
-        std::cout << explore_json(m, cm, r).dump(2) << "\n";
+        StreamedJson traces;
+        traces.write(std::cout, explore_json(m, cm, r, &traces));
+        std::cout << "\n";
     } else {
         TraceStyle style;
         style.full_states = o.full_states;
-        std::cout << format_explore(m, cm, r, style);
+        write_explore(std::cout, m, cm, r, style);
     }
     if (r.stats.interrupted_by) {
         outputs.finish(0);

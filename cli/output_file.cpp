@@ -13,6 +13,10 @@
 namespace stateproof::cli {
 
 void write_file_atomically(const std::string& path, const std::string& text) {
+    write_file_atomically(path, [&](std::ostream& out) { out << text; });
+}
+
+void write_file_atomically(const std::string& path, const std::function<void(std::ostream&)>& write) {
     namespace fs = std::filesystem;
     fs::path target(path);
     fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
@@ -28,7 +32,13 @@ void write_file_atomically(const std::string& path, const std::string& text) {
     {
         std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
         if (!out) throw spec::UsageError(path + ": cannot write: " + std::strerror(errno));
-        out << text;
+        try {
+            write(out);
+        } catch (...) {
+            out.close();
+            fs::remove(tmp, ec);  // a failure half-way leaves no temporary file behind
+            throw;
+        }
         out.flush();
         if (!out) {
             fs::remove(tmp, ec);

@@ -1,5 +1,6 @@
 #pragma once
 #include <functional>
+#include <iosfwd>
 #include <string>
 #include <vector>
 
@@ -9,6 +10,9 @@ namespace stateproof::cli {
 /// a rename, so a failure never leaves a half-written file. Throws UsageError
 /// if the file cannot be written.
 void write_file_atomically(const std::string& path, const std::string& text);
+/// The same, for a file written piece by piece by `write` (a long
+/// counterexample, not held in memory as one string).
+void write_file_atomically(const std::string& path, const std::function<void(std::ostream&)>& write);
 
 /// Before any work: throws UsageError, naming `option`, unless `path` can be
 /// written by write_file_atomically (its folder exists and is writable, and

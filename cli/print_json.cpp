@@ -38,7 +38,12 @@ static const char* verdict_name(Verdict v) {
     }
 }
 
-json check_json(const Machine& m, const CheckResult& r) {
+// A trace as ITF: whole, or with its states deferred to `traces`.
+static json itf_json(const Machine& m, const Trace& t, const std::string& description, StreamedJson* traces) {
+    return traces ? itf_streamed(m, t, description, *traces) : to_itf(m, t, description);
+}
+
+json check_json(const Machine& m, const CheckResult& r, StreamedJson* traces) {
     json props = json::array();
     for (const PropertyResult& p : r.properties) {
         json j = {{"name", p.name}, {"verdict", verdict_name(p.verdict)}};
@@ -52,7 +57,7 @@ json check_json(const Machine& m, const CheckResult& r) {
         if (!p.reason.empty()) j["reason"] = p.reason;
         if (p.cex) {
             j["cex_length"] = p.cex->length();
-            j["cex"] = to_itf(m, *p.cex, p.name + " violated");
+            j["cex"] = itf_json(m, *p.cex, p.name + " violated", traces);
         }
         props.push_back(j);
     }
@@ -68,7 +73,7 @@ json check_json(const Machine& m, const CheckResult& r) {
     return j;
 }
 
-json explore_json(const Machine& m, const CompiledMachine& cm, const explorer::ExploreResult& r) {
+json explore_json(const Machine& m, const CompiledMachine& cm, const explorer::ExploreResult& r, StreamedJson* traces) {
     json cov = json::array();
     for (const auto& c : r.coverage) {
         json never = json::array();
@@ -92,14 +97,14 @@ json explore_json(const Machine& m, const CompiledMachine& cm, const explorer::E
               {"coverage", cov}};
     if (!r.stats.stopped_by.empty()) j["stopped_by"] = r.stats.stopped_by;
     if (r.stats.collision_probability) j["collision_probability"] = *r.stats.collision_probability;
-    if (r.first_deadlock) j["first_deadlock"] = to_itf(m, *r.first_deadlock, "a shortest path to a deadlock");
+    if (r.first_deadlock) j["first_deadlock"] = itf_json(m, *r.first_deadlock, "a shortest path to a deadlock", traces);
     return j;
 }
 
 json comparison_json(const Machine& m, const std::vector<CheckResult>& results,
-                     const std::vector<std::string>& disagreements) {
+                     const std::vector<std::string>& disagreements, StreamedJson* traces) {
     json j = {{"spec", m.source->name}, {"engines", json::array()}, {"disagreements", disagreements}};
-    for (const auto& r : results) j["engines"].push_back(check_json(m, r));
+    for (const auto& r : results) j["engines"].push_back(check_json(m, r, traces));
     return j;
 }
 

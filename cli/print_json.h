@@ -9,6 +9,7 @@
 #include "explorer/explore.h"
 #include "explorer/replay.h"
 #include "solver/solver.h"
+#include "spec/json_stream.h"
 #include "spec/result.h"
 #include "spec/trace.h"
 
@@ -16,15 +17,20 @@ namespace stateproof::cli {
 
 /// {"spec", "machine", "consts", "engine", "stats", "properties": [{"name",
 /// "kind", "verdict", "reason", "cex_length", "cex" (ITF)}], "exit_code"}.
-nlohmann::json check_json(const spec::Machine& m, const spec::CheckResult& r);
+/// With `traces`, each counterexample's states are deferred to it, to be
+/// written one at a time (`traces->write(out, doc)`): a counterexample may
+/// have millions of steps.
+nlohmann::json check_json(const spec::Machine& m, const spec::CheckResult& r, spec::StreamedJson* traces = nullptr);
 
 /// {"spec", "machine", "consts", "states", "transitions", "diameter",
 /// "deadlocks", "complete", "coverage": [...], ...}.
-nlohmann::json explore_json(const spec::Machine& m, const spec::CompiledMachine& cm, const explorer::ExploreResult& r);
+/// `traces` as for check_json.
+nlohmann::json explore_json(const spec::Machine& m, const spec::CompiledMachine& cm, const explorer::ExploreResult& r,
+                            spec::StreamedJson* traces = nullptr);
 
 /// `--engine all`: {"spec", "engines": [check_json...], "disagreements": [...]}.
 nlohmann::json comparison_json(const spec::Machine& m, const std::vector<spec::CheckResult>& results,
-                               const std::vector<std::string>& disagreements);
+                               const std::vector<std::string>& disagreements, spec::StreamedJson* traces = nullptr);
 
 /// `conform --json`: {"spec", "implementation", "consts", "scenarios", "steps",
 /// "unsupported", "spec_states", "spec_transitions", "transitions_covered",

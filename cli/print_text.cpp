@@ -46,6 +46,11 @@ static std::string compact_value(const Machine& m, TypeId t, const StateValues& 
 
 std::string format_trace(const Machine& m, const Trace& t, const TraceStyle& style) {
     std::ostringstream out;
+    write_trace(out, m, t, style);
+    return out.str();
+}
+
+void write_trace(std::ostream& out, const Machine& m, const Trace& t, const TraceStyle& style) {
     const std::string& in = style.indent;
     const size_t width = std::to_string(t.steps.size()).size();
     for (size_t i = 0; i < t.steps.size(); ++i) {
@@ -76,7 +81,6 @@ std::string format_trace(const Machine& m, const Trace& t, const TraceStyle& sty
         }
         if (!changed && !style.full_states) out << pad << "(no variable changes)\n";
     }
-    return out.str();
 }
 
 std::string format_consts(const Machine& m) {
@@ -105,6 +109,11 @@ static std::string property_where(const Machine& m, const PropertyResult& p) {
 
 std::string format_check(const Machine& m, const CheckResult& r, const TraceStyle& style) {
     std::ostringstream out;
+    write_check(out, m, r, style);
+    return out.str();
+}
+
+void write_check(std::ostream& out, const Machine& m, const CheckResult& r, const TraceStyle& style) {
     out << "machine " << m.name << " (" << m.source->name << ")";
     std::string consts = format_consts(m);
     if (!consts.empty()) out << ", " << consts;
@@ -151,14 +160,20 @@ std::string format_check(const Machine& m, const CheckResult& r, const TraceStyl
             out << ": no action is enabled in the last state";
         else
             out << " in the last state";
-        out << ":\n" << format_trace(m, *p.cex, style);
+        out << ":\n";
+        write_trace(out, m, *p.cex, style);
     }
-    return out.str();
 }
 
 std::string format_explore(const Machine& m, const CompiledMachine& cm, const explorer::ExploreResult& r,
                            const TraceStyle& style) {
     std::ostringstream out;
+    write_explore(out, m, cm, r, style);
+    return out.str();
+}
+
+void write_explore(std::ostream& out, const Machine& m, const CompiledMachine& cm, const explorer::ExploreResult& r,
+                   const TraceStyle& style) {
     const Stats& st = r.stats;
     out << "machine " << m.name << " (" << m.source->name << ")";
     std::string consts = format_consts(m);
@@ -204,8 +219,10 @@ std::string format_explore(const Machine& m, const CompiledMachine& cm, const ex
             out << "  " << s << "\n";
         }
     }
-    if (r.first_deadlock) out << "\na shortest path to a deadlock:\n" << format_trace(m, *r.first_deadlock, style);
-    return out.str();
+    if (r.first_deadlock) {
+        out << "\na shortest path to a deadlock:\n";
+        write_trace(out, m, *r.first_deadlock, style);
+    }
 }
 
 std::string format_comparison(const Machine& m, const std::vector<CheckResult>& results) {

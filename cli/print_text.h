@@ -1,6 +1,7 @@
 #pragma once
 // Results and traces for people. Identical whatever engine produced them.
 
+#include <iosfwd>
 #include <string>
 #include <vector>
 
@@ -23,16 +24,21 @@ struct TraceStyle {
 /// A trace, step by step: the action with its arguments, the events it
 /// emitted, and the variables it changed (`x: 0 -> 1`).
 std::string format_trace(const spec::Machine& m, const spec::Trace& t, const TraceStyle& style = {});
+/// The same, written as it is made: a counterexample may have millions of steps.
+void write_trace(std::ostream& out, const spec::Machine& m, const spec::Trace& t, const TraceStyle& style = {});
 
 /// The constants in effect: `K=4 profile=cpython311 (overridden)`.
 std::string format_consts(const spec::Machine& m);
 
 /// A check report: header, one line per property, then each counterexample.
 std::string format_check(const spec::Machine& m, const spec::CheckResult& r, const TraceStyle& style);
+void write_check(std::ostream& out, const spec::Machine& m, const spec::CheckResult& r, const TraceStyle& style);
 
 /// An explore report: counts, diameter, deadlocks, coverage.
 std::string format_explore(const spec::Machine& m, const spec::CompiledMachine& cm,
                            const explorer::ExploreResult& r, const TraceStyle& style);
+void write_explore(std::ostream& out, const spec::Machine& m, const spec::CompiledMachine& cm,
+                   const explorer::ExploreResult& r, const TraceStyle& style);
 
 /// `--engine all`: each engine's time and reach, then one row per property
 /// with every engine's verdict (`VIOLATED (6)`, `proved (k=2)`, `holds (<= 19)`).

@@ -1,5 +1,6 @@
 #include "explorer/bfs.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <map>
@@ -304,20 +305,24 @@ class Search {
     }
 
     // ---- counterexamples
-    std::vector<std::vector<uint64_t>> packed_path(StateId id) {
-        std::vector<std::vector<uint64_t>> path;
+    // The packed states from an initial state to `id`, one after another in
+    // one vector: a counterexample may have millions of steps.
+    std::vector<uint64_t> packed_path(StateId id) {
         if constexpr (std::is_same_v<Store, ExactStore>) {
+            size_t n = 0;
+            for (StateId s = id; s != kNoParent; s = store_.parent(s)) ++n;
+            std::vector<uint64_t> path(n * words_);
             for (StateId s = id; s != kNoParent; s = store_.parent(s))
-                path.emplace_back(store_.state(s), store_.state(s) + words_);
-            return {path.rbegin(), path.rend()};
+                std::copy(store_.state(s), store_.state(s) + words_, path.begin() + long(--n * words_));
+            return path;
         } else {
             return states_from_fingerprints(store_.fingerprint_path(id));
         }
     }
 
     // Replays fingerprints forward: each state is the successor with that hash.
-    std::vector<std::vector<uint64_t>> states_from_fingerprints(const std::vector<uint64_t>& fps) {
-        std::vector<std::vector<uint64_t>> path;
+    std::vector<uint64_t> states_from_fingerprints(const std::vector<uint64_t>& fps) {
+        std::vector<uint64_t> path;
         Evaluator ev(cm_);
         std::vector<uint64_t> buf(words_);
         auto fp_of = [&](const uint64_t* s) {
@@ -327,21 +332,22 @@ class Search {
         ev.for_each_initial([&](const int32_t* v) {
             if (!path.empty()) return;
             cm_.layout().pack(v, buf.data());
-            if (fp_of(buf.data()) == fps[0]) path.push_back(buf);
+            if (fp_of(buf.data()) == fps[0]) path = buf;
         });
-        for (size_t k = 1; k < fps.size() && path.size() == k; ++k) {
-            ev.load(path.back().data());
+        for (size_t k = 1; k < fps.size() && path.size() == k * words_; ++k) {
+            const uint64_t* last = path.data() + (k - 1) * words_;
+            ev.load(last);
             for (uint32_t i = 0; i < cm_.instance_count(); ++i) {
                 if (!ev.enabled(i)) continue;
                 ev.fire(i);
-                ev.pack_post(path.back().data(), buf.data());
+                ev.pack_post(path.data() + (k - 1) * words_, buf.data());
                 if (fp_of(buf.data()) == fps[k]) {
-                    path.push_back(buf);
+                    path.insert(path.end(), buf.begin(), buf.end());
                     break;
                 }
             }
         }
-        if (path.size() != fps.size())
+        if (path.size() != fps.size() * words_)
             throw InternalError("fingerprint mode: the parent log does not replay (a hash collision?)");
         return path;
     }
@@ -372,7 +378,8 @@ class Search {
         if constexpr (std::is_same_v<Store, ExactStore>) {
             packed.assign(store_.state(at_id_), store_.state(at_id_) + words_);
         } else {
-            packed = packed_path(at_id_).back();
+            packed = packed_path(at_id_);
+            packed.erase(packed.begin(), packed.end() - long(words_));
         }
         cm_.layout().unpack(packed.data(), values.data());
         std::string detail;
@@ -424,16 +431,17 @@ SearchResult search(const CompiledMachine& cm, const SearchOptions& options) {
     return Search<ExactStore>(cm, options).run();
 }
 
-Trace trace_through(const CompiledMachine& cm, const std::vector<std::vector<uint64_t>>& states,
-                    std::optional<uint32_t> last) {
+Trace trace_through(const CompiledMachine& cm, const std::vector<uint64_t>& states, std::optional<uint32_t> last) {
     Trace t;
-    if (states.empty()) return t;
-    const Machine& m = cm.machine();
     const uint32_t words = cm.layout().words();
+    const size_t count = states.size() / words;
+    if (count == 0) return t;
+    const Machine& m = cm.machine();
     Evaluator ev(cm);
+    t.steps.reserve(count + (last ? 1 : 0));
     Step first;
     first.state.resize(m.scalars.size());
-    cm.layout().unpack(states[0].data(), first.state.data());
+    cm.layout().unpack(states.data(), first.state.data());
     t.steps.push_back(std::move(first));
     std::vector<uint64_t> buf(words);
     auto add_step = [&](uint32_t i) {
@@ -444,14 +452,16 @@ Trace trace_through(const CompiledMachine& cm, const std::vector<std::vector<uin
         s.state.assign(ev.post(), ev.post() + m.scalars.size());
         t.steps.push_back(std::move(s));
     };
-    for (size_t k = 0; k + 1 < states.size(); ++k) {
-        ev.load(states[k].data());
+    for (size_t k = 0; k + 1 < count; ++k) {
+        const uint64_t* from = states.data() + k * words;
+        const uint64_t* to = from + words;
+        ev.load(from);
         bool found = false;
         for (uint32_t i = 0; i < cm.instance_count() && !found; ++i) {
             if (!ev.enabled(i)) continue;
             ev.fire(i);
-            ev.pack_post(states[k].data(), buf.data());
-            if (buf == states[k + 1]) {
+            ev.pack_post(from, buf.data());
+            if (std::equal(buf.begin(), buf.end(), to)) {
                 add_step(i);
                 found = true;
             }
@@ -459,7 +469,7 @@ Trace trace_through(const CompiledMachine& cm, const std::vector<std::vector<uin
         if (!found) throw InternalError("counterexample path does not replay at step " + std::to_string(k + 1));
     }
     if (last) {
-        ev.load(states.back().data());
+        ev.load(states.data() + (count - 1) * words);
         ev.fire(*last);
         add_step(*last);
     }

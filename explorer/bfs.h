@@ -81,10 +81,11 @@ struct SearchResult {
 /// state and the path to it.
 SearchResult search(const spec::CompiledMachine& cm, const SearchOptions& options);
 
-/// Rebuilds a trace through the given packed states (each a successor of the
-/// one before), choosing at each step the first instance that leads there.
-/// If `last` is given, one more step fires that instance from the last state.
-spec::Trace trace_through(const spec::CompiledMachine& cm, const std::vector<std::vector<uint64_t>>& states,
+/// Rebuilds a trace through the given packed states (one after another, each
+/// a successor of the one before), choosing at each step the first instance
+/// that leads there. If `last` is given, one more step fires that instance
+/// from the last state.
+spec::Trace trace_through(const spec::CompiledMachine& cm, const std::vector<uint64_t>& states,
                           std::optional<uint32_t> last = std::nullopt);
 
 }  // namespace stateproof::explorer

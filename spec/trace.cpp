@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "spec/json_error.h"
+#include "spec/json_stream.h"
 
 namespace stateproof::spec {
 
@@ -162,7 +163,7 @@ json var_to_json(const Machine& m, uint32_t var, const StateValues& state) {
     return value_json(m, m.vars[var].type, state, pos);
 }
 
-json to_itf(const Machine& m, const Trace& t, const std::string& description) {
+static json itf_document(const Machine& m, const std::string& description) {
     json doc;
     doc["#meta"] = {{"format", "ITF"},
                     {"format-description", "https://apalache-mc.org/docs/adr/015adr-trace.html"},
@@ -176,31 +177,43 @@ json to_itf(const Machine& m, const Trace& t, const std::string& description) {
     json vars = json::array();
     for (const auto& v : m.vars) vars.push_back(v.name);
     doc["vars"] = vars;
-    json states = json::array();
-    for (size_t i = 0; i < t.steps.size(); ++i) {
-        const Step& s = t.steps[i];
-        json st;
-        json meta = {{"index", i}};
-        if (s.action != Step::kInitial) {
-            const Action& a = m.actions[s.action];
-            meta["action"] = a.name;
-            json args = json::object();
-            for (size_t k = 0; k < a.params.size(); ++k) args[a.params[k].name] = scalar_json(m, a.params[k].type, s.args[k]);
-            meta["args"] = args;
-            json events = json::array();
-            for (const EventValue& e : s.events) {
-                const EventDef& d = m.events[e.event];
-                json eargs = json::object();
-                for (size_t k = 0; k < d.params.size(); ++k) eargs[d.params[k].name] = scalar_json(m, d.params[k].type, e.args[k]);
-                events.push_back({{"event", d.name}, {"args", eargs}});
-            }
-            meta["events"] = events;
+    doc["states"] = json::array();
+    return doc;
+}
+
+static json itf_state(const Machine& m, const Trace& t, size_t i) {
+    const Step& s = t.steps[i];
+    json st;
+    json meta = {{"index", i}};
+    if (s.action != Step::kInitial) {
+        const Action& a = m.actions[s.action];
+        meta["action"] = a.name;
+        json args = json::object();
+        for (size_t k = 0; k < a.params.size(); ++k) args[a.params[k].name] = scalar_json(m, a.params[k].type, s.args[k]);
+        meta["args"] = args;
+        json events = json::array();
+        for (const EventValue& e : s.events) {
+            const EventDef& d = m.events[e.event];
+            json eargs = json::object();
+            for (size_t k = 0; k < d.params.size(); ++k) eargs[d.params[k].name] = scalar_json(m, d.params[k].type, e.args[k]);
+            events.push_back({{"event", d.name}, {"args", eargs}});
         }
-        st["#meta"] = meta;
-        for (uint32_t v = 0; v < m.vars.size(); ++v) st[m.vars[v].name] = var_to_json(m, v, s.state);
-        states.push_back(st);
+        meta["events"] = events;
     }
-    doc["states"] = states;
+    st["#meta"] = meta;
+    for (uint32_t v = 0; v < m.vars.size(); ++v) st[m.vars[v].name] = var_to_json(m, v, s.state);
+    return st;
+}
+
+json to_itf(const Machine& m, const Trace& t, const std::string& description) {
+    json doc = itf_document(m, description);
+    for (size_t i = 0; i < t.steps.size(); ++i) doc["states"].push_back(itf_state(m, t, i));
+    return doc;
+}
+
+json itf_streamed(const Machine& m, const Trace& t, const std::string& description, StreamedJson& out) {
+    json doc = itf_document(m, description);
+    doc["states"] = out.defer(t.steps.size(), [&m, &t](size_t i) { return itf_state(m, t, i); });
     return doc;
 }
 

@@ -69,6 +69,12 @@ struct Trace {
 /// and events that led to it.
 nlohmann::json to_itf(const Machine& m, const Trace& t, const std::string& description = {});
 
+class StreamedJson;
+/// The same document with its states deferred to `out` (spec/json_stream.h):
+/// written one state at a time, for a counterexample too long to hold as one
+/// JSON tree. `m` and `t` must live until `out` has written it.
+nlohmann::json itf_streamed(const Machine& m, const Trace& t, const std::string& description, StreamedJson& out);
+
 /// Reads an ITF trace back. Throws UsageError naming `source` and the state
 /// index on anything that does not fit the machine (unknown variable or
 /// action, value out of its domain, missing field).

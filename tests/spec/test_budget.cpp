@@ -106,20 +106,18 @@ TEST_CASE("instance enumeration stops at --max-memory, naming the action", "[spe
     CHECK(cm.instance_count() == 2000);
 }
 
-TEST_CASE("an enum of 300,000 members loads in linear time", "[spec][budget]") {
+TEST_CASE("an enum of 300,000 members loads, and a duplicate member is refused", "[spec][budget]") {
     // Duplicates were found by scanning the members so far: 100,000 members
-    // took 15 s. Generated here, not shipped (issue 13).
+    // took 15 s. Generated here, not shipped (issue 13). How the time grows
+    // with the members is bench/frontend_bench's question (BM_LoadEnum).
     auto text = [](int n) {
         std::string t = "machine Big\nenum E { ";
         for (int i = 0; i < n; ++i) t += (i ? ", m" : "m") + std::to_string(i);
         return t + " }\nvar e : E = m0\naction step when e == m0 { e := m" + std::to_string(n - 1) + " }\n";
     };
-    auto start = std::chrono::steady_clock::now();
     Machine m = stateproof::testing::spec_from_text(text(300000));
-    double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     REQUIRE(m.enums.size() == 1);
     CHECK(m.enums[0].members.size() == 300000);
-    CHECK(s < 5);  // quadratic: minutes
     CHECK(stateproof::testing::spec_error("machine D\nenum E { a, b, a }\nvar e : E = a\n")
               .find("duplicate member 'a' in enum 'E'") != std::string::npos);
     CHECK(stateproof::testing::spec_error("machine D\nenum E { a, b }\nenum F { c, a }\nvar e : E = a\n") == "");
