@@ -503,6 +503,14 @@ static std::string format_differences(const std::vector<VarDifference>& d) {
     return out;
 }
 
+// The steps a replay matched last, for context.
+static std::string format_recent(const CompiledMachine& cm, const std::vector<ObservedStep>& recent) {
+    if (recent.empty()) return "";
+    std::string out = "  the last matched steps:\n";
+    for (const auto& s : recent) out += "    line " + std::to_string(s.line) + "  " + format_observed(cm, s) + "\n";
+    return out;
+}
+
 std::string format_mismatch(const CompiledMachine& cm, const std::string& file, const explorer::ReplayMismatch& r) {
     const Machine& m = cm.machine();
     std::string consts = format_consts(m);
@@ -520,11 +528,7 @@ std::string format_mismatch(const CompiledMachine& cm, const std::string& file, 
         out += "  the spec takes this step with these events, but reaches no state equal to the one the trace\n"
                "  records after it; against the closest, it differs in:\n" +
                format_differences(r.state_differs);
-        if (!r.recent.empty()) {
-            out += "  the last matched steps:\n";
-            for (const auto& s : r.recent) out += "    line " + std::to_string(s.line) + "  " + format_observed(cm, s) + "\n";
-        }
-        return out;
+        return out + format_recent(cm, r.recent);
     }
     if (!r.observed.stopped.empty()) out += "  and stopped there: " + r.observed.stopped + "\n";
     std::string ctx = std::to_string(r.state_count) + " spec state" + (r.state_count == 1 ? "" : "s") +
@@ -550,10 +554,7 @@ std::string format_mismatch(const CompiledMachine& cm, const std::string& file, 
         }
         out += "\n";
     }
-    if (!r.recent.empty()) {
-        out += "  the last matched steps:\n";
-        for (const auto& s : r.recent) out += "    line " + std::to_string(s.line) + "  " + format_observed(cm, s) + "\n";
-    }
+    out += format_recent(cm, r.recent);
     if (!r.states.empty()) {
         out += "  the spec state" + std::string(r.states.size() > 1 ? "s (first " + std::to_string(r.states.size()) + ")" : "") + ":\n";
         Trace t;

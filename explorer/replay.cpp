@@ -33,11 +33,11 @@ void Replayer::reset() {
 bool Replayer::start_at(const StateValues& recorded) {
     ObservedStep initial;
     initial.state = recorded;
-    return keep_recorded(states_, recorded, initial, 0);
+    return keep_recorded(states_, initial, 0);
 }
 
-bool Replayer::keep_recorded(std::vector<std::vector<uint64_t>>& candidates, const StateValues& recorded,
-                             const ObservedStep& s, uint64_t step) {
+bool Replayer::keep_recorded(std::vector<std::vector<uint64_t>>& candidates, const ObservedStep& s, uint64_t step) {
+    const StateValues& recorded = *s.state;
     const StateLayout& layout = cm_.layout();
     std::vector<uint64_t> want(layout.words());
     layout.pack(recorded.data(), want.data());
@@ -64,7 +64,7 @@ bool Replayer::keep_recorded(std::vector<std::vector<uint64_t>>& candidates, con
     r.step = step;
     r.observed = s;
     r.recent = recent_;
-    r.state_count = step == 0 ? candidates.size() : states_.size();
+    r.state_count = states_.size();  // the states before the step (at step 0, the initial ones)
     if (!closest.empty()) r.state_differs = state_difference(m, recorded, closest);
     return false;
 }
@@ -94,7 +94,7 @@ bool Replayer::step(const ObservedStep& s) {
         explain(s, instance);
         return false;
     }
-    if (s.state && !keep_recorded(next, *s.state, s, matched_ + 1)) return false;
+    if (s.state && !keep_recorded(next, s, matched_ + 1)) return false;
     states_.swap(next);
     ++matched_;
     recent_.push_back(s);

@@ -67,10 +67,9 @@ class Replayer {
         }
     };
     void explain(const spec::ObservedStep& s, uint32_t instance);
-    /// Keeps the candidates equal to `recorded`; if none is, explains the
-    /// difference as a mismatch at step `step` and returns false.
-    bool keep_recorded(std::vector<std::vector<uint64_t>>& candidates, const spec::StateValues& recorded,
-                       const spec::ObservedStep& s, uint64_t step);
+    /// Keeps the candidates equal to the state `s` records; if none is,
+    /// explains the difference as a mismatch at step `step` and returns false.
+    bool keep_recorded(std::vector<std::vector<uint64_t>>& candidates, const spec::ObservedStep& s, uint64_t step);
 
     const spec::CompiledMachine& cm_;
     spec::Evaluator ev_;
