@@ -12,6 +12,7 @@
 #include "cli/cmd_explore.h"
 #include "cli/cmd_replay.h"
 #include "cli/cmd_conform.h"
+#include "cli/cmd_diff.h"
 #include "spec/diagnostics.h"
 
 using namespace stateproof;
@@ -29,6 +30,8 @@ int main(int argc, char** argv) {
     CLI::App* replay_cmd = cli::setup_replay(app, replay);
     cli::ConformCommand conform;
     CLI::App* conform_cmd = cli::setup_conform(app, conform);
+    cli::DiffCommand diff;
+    CLI::App* diff_cmd = cli::setup_diff(app, diff);
 
     try {
         app.parse(argc, argv);
@@ -42,6 +45,7 @@ int main(int argc, char** argv) {
         if (*explore_cmd) return cli::run_explore(explore);
         if (*replay_cmd) return cli::run_replay(replay);
         if (*conform_cmd) return cli::run_conform(conform);
+        if (*diff_cmd) return cli::run_diff(diff);
     } catch (const spec::SpecError& e) {
         std::cout.flush();
         std::cerr << e.render();

@@ -175,6 +175,63 @@ json conform_json(const CompiledMachine& cm, const std::string& spec_path, const
     return j;
 }
 
+json diff_json(const DiffSides& sides, const std::string& spec_path, const explorer::DiffResult& r, int exit_code) {
+    const Machine& lm = *sides.left_m;
+    const Machine& rm = *sides.right_m;
+    const CompiledMachine& cm = *sides.left;
+    json diffs = json::array();
+    for (const auto& d : r.classes) {
+        json steps = json::array();
+        ObservedStep s;
+        for (size_t k = 0; k < d.scenario.size(); ++k) {
+            s.action = cm.instance(d.scenario[k]).action;
+            s.args = cm.instance(d.scenario[k]).args;
+            s.events = k < d.before.size() ? d.before[k] : std::vector<EventValue>{};
+            json st = step_to_json(lm, s);
+            if (k == d.before.size()) st.erase("events");
+            steps.push_back(st);
+        }
+        auto alternatives = [&](const Machine& m, const std::vector<std::vector<EventValue>>& alts) {
+            json out = json::array();
+            for (const auto& a : alts) {
+                s.events = a;
+                out.push_back(step_to_json(m, s)["events"]);
+            }
+            return out;
+        };
+        auto state = [](const Machine& m, const StateValues& v) {
+            json st = json::object();
+            for (uint32_t k = 0; k < m.vars.size(); ++k) st[m.vars[k].name] = var_to_json(m, k, v);
+            return st;
+        };
+        diffs.push_back({{"signature", d.signature}, {"group", d.group}, {"occurrences", d.occurrences},
+                         {"scenario", steps}, {"left_events", alternatives(lm, d.left)},
+                         {"right_events", alternatives(rm, d.right)}, {"guard_false", d.guard_false},
+                         {"left_state", state(lm, d.left_state)}, {"right_state", state(rm, d.right_state)},
+                         {"left_state_count", d.left_states}, {"right_state_count", d.right_states}});
+    }
+    json groups = json::array();
+    for (const auto& g : r.groups)
+        groups.push_back({{"key", g.key}, {"occurrences", g.occurrences}, {"differences", g.classes}});
+    json j = {{"spec", spec_path},
+              {"left", consts_json(lm)},
+              {"right", consts_json(rm)},
+              {"product_states", r.product_states},
+              {"product_transitions", r.product_transitions},
+              {"left_states", r.left_states},
+              {"right_states", r.right_states},
+              {"depth", r.depth},
+              {"deterministic", r.deterministic},
+              {"seconds", r.seconds},
+              {"complete", r.complete()},
+              {"differences", diffs},
+              {"groups", groups},
+              {"exit_code", exit_code}};
+    if (!r.stopped_early.empty()) j["stopped_early"] = r.stopped_early;
+    if (r.interrupted_by) j["interrupted_by_signal"] = r.interrupted_by;
+    return j;
+}
+
 // [{"var": NAME, "trace": VALUE, "spec": VALUE}], values as ITF JSON.
 static json differences_json(const std::vector<VarDifference>& d) {
     json out = json::array();

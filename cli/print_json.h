@@ -3,9 +3,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli/cmd_diff.h"
 #include "cli/conform_profiles.h"
 #include "cli/conform_sweep.h"
 #include "explorer/conform.h"
+#include "explorer/diff.h"
 #include "explorer/explore.h"
 #include "explorer/replay.h"
 #include "solver/solver.h"
@@ -41,6 +43,16 @@ nlohmann::json conform_json(const spec::CompiledMachine& cm, const std::string& 
                             const explorer::ConformResult& r);
 /// One divergence class of conform --json.
 nlohmann::json divergence_json(const spec::CompiledMachine& cm, const explorer::Divergence& d);
+
+/// `diff --json`: {"spec", "left": {consts}, "right": {consts}, "product_states",
+/// "product_transitions", "left_states", "right_states", "depth", "deterministic",
+/// "seconds", "complete", "differences": [{"signature", "group", "occurrences",
+/// "scenario": [steps with the events before the difference], "left_events",
+/// "right_events" (lists of event lists; empty: the step is not possible),
+/// "guard_false", "left_state", "right_state"}], "groups": [{"key",
+/// "occurrences", "differences": [indices]}], "exit_code", and
+/// "stopped_early" / "interrupted_by_signal" when so}.
+nlohmann::json diff_json(const DiffSides& sides, const std::string& spec_path, const explorer::DiffResult& r, int exit_code);
 
 /// `conform --sweep --json`: {"spec", "implementation", "consts" (the fixed
 /// ones), "swept", "configurations_total", "configurations": [{"consts" (the

@@ -30,8 +30,8 @@ std::string xml_escape(const std::string& s) {
 // One divergence class as a test case: a failure with its report, or
 // skipped when the baseline knows it.
 void divergence_testcase(std::ostringstream& x, const std::string& machine, const std::string& signature,
-                         bool in_baseline, const std::string& report) {
-    x << "    <testcase classname=\"conform." << xml_escape(machine) << "\" name=\"" << xml_escape(signature) << "\">\n";
+                         bool in_baseline, const std::string& report, const char* command = "conform") {
+    x << "    <testcase classname=\"" << command << "." << xml_escape(machine) << "\" name=\"" << xml_escape(signature) << "\">\n";
     if (in_baseline)
         x << "      <skipped message=\"known divergence (in the baseline)\"/>\n";
     else
@@ -40,6 +40,29 @@ void divergence_testcase(std::ostringstream& x, const std::string& machine, cons
 }
 
 }  // namespace
+
+std::string junit_diff_xml(const DiffSides& sides, const std::string& spec_path, const explorer::DiffResult& r) {
+    const Machine& m = *sides.left_m;
+    std::ostringstream x;
+    bool stopped = !r.complete();
+    x << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n";
+    x << "  <testsuite name=\"stateproof diff " << xml_escape(spec_path) << "\" tests=\"" << r.classes.size() + 1
+      << "\" failures=\"" << r.classes.size() + (stopped ? 1 : 0) << "\" skipped=\"0\" time=\"" << r.seconds << "\">\n";
+    x << "    <properties><property name=\"left\" value=\"" << xml_escape(format_consts(m))
+      << "\"/><property name=\"right\" value=\"" << xml_escape(format_consts(*sides.right_m)) << "\"/></properties>\n";
+    size_t n = 0;
+    for (const auto& d : r.classes)
+        divergence_testcase(x, m.name, d.signature, false, format_diff_class(sides, d, ++n), "diff");
+    x << "    <testcase classname=\"diff." << xml_escape(m.name) << "\" name=\"" << r.product_states
+      << " product states, every other input with the same events on both sides\"";
+    if (stopped)
+        x << ">\n      <failure message=\"the search stopped early\">"
+          << xml_escape(r.stopped_early.empty() ? "interrupted by signal " + std::to_string(r.interrupted_by) : r.stopped_early)
+          << "</failure>\n    </testcase>\n";
+    else x << "/>\n";
+    x << "  </testsuite>\n</testsuites>\n";
+    return x.str();
+}
 
 std::string junit_xml(const CompiledMachine& cm, const std::string& spec_path, const explorer::ConformResult& r) {
     const Machine& m = cm.machine();

@@ -366,6 +366,114 @@ std::string format_divergence_group(const CompiledMachine& cm, const explorer::C
            divergence_body(cm, r.divergences[first], "divergence " + std::to_string(first + 1) + ", ", style);
 }
 
+// A diff class's body: the scenario up to the first difference, both sides'
+// events there, and the two states before it.
+static std::string diff_body(const DiffSides& sides, const explorer::DiffClass& d, const std::string& which,
+                             const TraceStyle& style) {
+    const CompiledMachine& cm = *sides.left;
+    std::ostringstream out;
+    out << "  the shortest scenario (" << which << d.scenario.size() << " step" << (d.scenario.size() == 1 ? "" : "s")
+        << "):\n";
+    size_t w = 0;
+    for (uint32_t i : d.scenario) w = std::max(w, cm.describe(i).size());
+    for (size_t k = 0; k < d.scenario.size(); ++k) {
+        std::string act = cm.describe(d.scenario[k]);
+        out << "  " << (k + 1 < 10 ? " " : "") << k + 1 << "  " << act << std::string(w - act.size() + 2, ' ');
+        if (k + 1 < d.scenario.size()) {
+            out << format_events(cm, d.before[k], "-") << "\n";
+            continue;
+        }
+        out << "<-- first difference\n";
+        std::string pad(w + 8, ' ');
+        auto side = [&](const char* label, const std::vector<std::vector<EventValue>>& alts) {
+            if (alts.empty()) {
+                out << pad << label << "does not allow this step here\n";
+                for (const auto& g : d.guard_false) out << pad << "  " << g << "\n";
+            }
+            for (const auto& a : alts) out << pad << label << format_events(cm, a, "-") << "\n";
+        };
+        side("left:  ", d.left);
+        side("right: ", d.right);
+    }
+    // The two states before the difference: by variable when the two have
+    // the same variables, the values that differ between them or that the
+    // steps changed (every variable with --full-states).
+    const Machine& lm = *sides.left_m;
+    const Machine& rm = *sides.right_m;
+    bool same_vars = lm.scalars.size() == rm.scalars.size();
+    for (size_t k = 0; same_vars && k < lm.scalars.size(); ++k) same_vars = lm.scalars[k].path == rm.scalars[k].path;
+    auto count = [](uint64_t n, const char* side) {
+        return n > 1 ? std::string(" (") + side + ": 1 of " + std::to_string(n) + " consistent with the steps before)" : std::string();
+    };
+    out << "  the states before the difference" << count(d.left_states, "left") << count(d.right_states, "right");
+    if (same_vars) {
+        out << (style.full_states ? ":\n" : ", where the two differ or the steps changed them:\n");
+        bool any = false;
+        for (uint32_t k = 0; k < lm.scalars.size(); ++k) {
+            bool changed = d.left_state[k] != d.left_initial[k] || d.right_state[k] != d.right_initial[k];
+            if (!style.full_states && !changed && d.left_state[k] == d.right_state[k]) continue;
+            any = true;
+            std::string l = lm.format_value(lm.scalars[k].type, d.left_state[k]);
+            std::string r = rm.format_value(rm.scalars[k].type, d.right_state[k]);
+            out << "    " << lm.scalars[k].path << " = " << l;
+            if (l != r) out << "  (right: " << r << ")";
+            out << "\n";
+        }
+        if (!any) out << "    (nowhere: both are their initial states)\n";
+    } else {
+        out << ":\n";
+        for (int s = 0; s < 2; ++s) {
+            const Machine& m = s ? rm : lm;
+            const StateValues& v = s ? d.right_state : d.left_state;
+            const StateValues& i = s ? d.right_initial : d.left_initial;
+            out << "    " << (s ? "right" : "left") << ":\n";
+            for (uint32_t k = 0; k < m.scalars.size(); ++k)
+                if (style.full_states || v[k] != i[k])
+                    out << "      " << m.scalars[k].path << " = " << m.format_value(m.scalars[k].type, v[k]) << "\n";
+        }
+    }
+    return out.str();
+}
+
+static std::string states_word(uint64_t n) { return std::to_string(n) + " product state" + (n == 1 ? "" : "s"); }
+
+std::string format_diff_class(const DiffSides& sides, const explorer::DiffClass& d, size_t number, const TraceStyle& style) {
+    std::ostringstream out;
+    out << "difference " << number << ", seen in " << states_word(d.occurrences) << ":\n  " << d.signature << "\n";
+    return out.str() + diff_body(sides, d, "", style);
+}
+
+std::string format_diff(const DiffSides& sides, const std::string& spec_path, const explorer::DiffResult& r,
+                        const TraceStyle& style) {
+    std::ostringstream out;
+    out << "diff " << spec_path << "\n  left:  " << format_consts(*sides.left_m) << "\n  right: "
+        << format_consts(*sides.right_m) << "\n";
+    out << "product: " << r.product_states << " states (" << (r.deterministic ? "pairs of states" : "pairs of sets of states")
+        << "; left " << r.left_states << ", right " << r.right_states << " states), " << r.product_transitions
+        << " transitions, inputs up to " << r.depth << " long, in " << format_seconds(r.seconds) << "\n";
+    if (!r.stopped_early.empty()) out << "stopped early: " << r.stopped_early << " (the report holds what was found before)\n";
+    if (r.interrupted_by)
+        out << "interrupted (signal " << r.interrupted_by << "): the report holds what was found before it\n";
+    if (r.classes.empty()) {
+        out << (r.complete() ? "observably the same: every input sequence gives the same events on both sides\n"
+                             : "no difference found so far\n");
+        return out.str();
+    }
+    out << "differences: " << r.classes.size() << " class" << (r.classes.size() == 1 ? "" : "es") << " from "
+        << r.groups.size() << " cause" << (r.groups.size() == 1 ? "" : "s") << "\n";
+    for (size_t n = 0; n < r.groups.size(); ++n) {
+        const explorer::DivergenceGroup& g = r.groups[n];
+        out << "\ncause " << n + 1 << ", seen in " << states_word(g.occurrences) << ":\n  " << g.key << "\n";
+        out << "  " << g.classes.size() << " class" << (g.classes.size() == 1 ? "" : "es") << ":\n";
+        for (size_t k : g.classes)
+            out << "    difference " << k + 1 << ", " << states_word(r.classes[k].occurrences) << ": "
+                << r.classes[k].signature << "\n";
+        size_t first = g.classes.front();
+        out << diff_body(sides, r.classes[first], "difference " + std::to_string(first + 1) + ", ", style);
+    }
+    return out.str();
+}
+
 std::string format_profile_table(const std::string& spec_path, const std::vector<ProfileRun>& runs,
                                  const ProfileRun& chosen) {
     const explorer::ConformResult& r = chosen.r;

@@ -5,9 +5,11 @@
 #include <string>
 #include <vector>
 
+#include "cli/cmd_diff.h"
 #include "cli/conform_profiles.h"
 #include "cli/conform_sweep.h"
 #include "explorer/conform.h"
+#include "explorer/diff.h"
 #include "explorer/explore.h"
 #include "explorer/replay.h"
 #include "solver/solver.h"
@@ -80,6 +82,17 @@ std::string format_profile_table(const std::string& spec_path, const std::vector
 /// (format_divergence_group).
 std::string format_conform(const spec::CompiledMachine& cm, const std::string& spec_path,
                            const explorer::ConformResult& r, const TraceStyle& style = {});
+
+/// One difference class of `diff`, numbered: its signature, how often it was
+/// seen, its shortest scenario step by step (the events of the steps before,
+/// the same on both sides), both sides' events at the first difference, and
+/// the two states before it.
+std::string format_diff_class(const DiffSides& sides, const explorer::DiffClass& d, size_t number,
+                              const TraceStyle& style = {});
+/// A diff report: the two configurations, the product explored, then the
+/// differences by cause (each cause's classes in a line, its shortest in full).
+std::string format_diff(const DiffSides& sides, const std::string& spec_path, const explorer::DiffResult& r,
+                        const TraceStyle& style = {});
 
 /// Events, space-separated (`NewAwaitable(0) Yielded(1)`), or `none` if
 /// there are none. Conform and replay print events this one way.

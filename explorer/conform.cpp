@@ -127,6 +127,8 @@ void continuations(const CompiledMachine& cm, const std::vector<uint64_t>& from,
     }
 }
 
+}  // namespace
+
 // Events for a divergence class: names with their enum and bool arguments;
 // integer arguments (slot numbers, counters) are left out, so one
 // discrepancy seen through different slots is one class.
@@ -165,7 +167,8 @@ std::string event_class(const CompiledMachine& cm, const std::vector<EventValue>
 // it, so classes that differ only there share their cause. When only
 // integers differ, there is no such pair: the whole lists are the cause.
 std::string first_difference(const CompiledMachine& cm, const std::vector<std::vector<EventValue>>& alternatives,
-                             const std::vector<EventValue>& got) {
+                             const std::vector<EventValue>& got, const std::string& alt_label,
+                             const std::string& got_label, bool got_first) {
     auto names = [&](const std::vector<EventValue>& evs) {
         std::vector<std::string> out;
         for (const auto& e : evs) out.push_back(event_class(cm, {e}));
@@ -178,12 +181,16 @@ std::string first_difference(const CompiledMachine& cm, const std::vector<std::v
         const std::vector<std::string> spec = names(alt);
         size_t k = 0;
         while (k < spec.size() && k < impl.size() && spec[k] == impl[k]) ++k;
-        std::string key;
-        if (k == spec.size() && k == impl.size())
-            key = "spec " + event_class(cm, alt) + " | implementation " + event_class(cm, got);
-        else
-            key = "spec " + (k < spec.size() ? spec[k] : "(no more events)") + " | implementation " +
-                  (k < impl.size() ? impl[k] : "(no more events)");
+        std::string a, g;
+        if (k == spec.size() && k == impl.size()) {
+            a = event_class(cm, alt);
+            g = event_class(cm, got);
+        } else {
+            a = k < spec.size() ? spec[k] : "(no more events)";
+            g = k < impl.size() ? impl[k] : "(no more events)";
+        }
+        std::string key = got_first ? got_label + " " + g + " | " + alt_label + " " + a
+                                    : alt_label + " " + a + " | " + got_label + " " + g;
         if (best.empty() || k > best_agree || (k == best_agree && key < best)) {
             best = key;
             best_agree = k;
@@ -191,8 +198,6 @@ std::string first_difference(const CompiledMachine& cm, const std::vector<std::v
     }
     return best;
 }
-
-}  // namespace
 
 std::vector<DivergenceGroup> group_divergences(const std::vector<Divergence>& divergences) {
     std::vector<DivergenceGroup> groups;

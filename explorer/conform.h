@@ -139,6 +139,17 @@ std::vector<Scenario> generate_scenarios(const spec::CompiledMachine& cm, const 
 /// Groups `divergences` by their `group` key (see DivergenceGroup).
 std::vector<DivergenceGroup> group_divergences(const std::vector<Divergence>& divergences);
 
+/// Events for a divergence class: names with their enum and bool arguments;
+/// integer arguments (slot numbers, counters) are left out. "(nothing)" for none.
+std::string event_class(const spec::CompiledMachine& cm, const std::vector<spec::EventValue>& evs);
+
+/// A divergence's cause (Divergence::group): the first pair of events that
+/// differ between `got` and the alternative that agrees with it longest,
+/// `ALT_LABEL X | GOT_LABEL Y` (the other way round with `got_first`).
+std::string first_difference(const spec::CompiledMachine& cm, const std::vector<std::vector<spec::EventValue>>& alternatives,
+                             const std::vector<spec::EventValue>& got, const std::string& alt_label = "spec",
+                             const std::string& got_label = "implementation", bool got_first = false);
+
 /// Runs the scenarios on `impl` and compares.
 ConformResult conform(const spec::CompiledMachine& cm, Implementation& impl, const ConformOptions& options);
 
