@@ -3,6 +3,11 @@
 // against brute force (every input sequence up to a depth, each side's set of
 // consistent states kept by the Replayer, as conform keeps it).
 
+// GCC 12 at -O3 reports a null argument to memmove inside an inlined
+// std::vector<int> copy in this file's brute-force search (a false positive:
+// bisected to that half of the file, not to any one copy in it).
+#pragma GCC diagnostic ignored "-Wnonnull"
+
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -206,8 +211,8 @@ void brute(const CompiledMachine& l, const CompiledMachine& r, const Replayer& l
             if (std::find(b.begin(), b.end(), e) == b.end()) continue;
             ObservedStep s;
             s.action = l.instance(i).action;
-            s.args = l.instance(i).args;
-            s.events = e;
+            { const auto& a_ = l.instance(i).args; s.args.assign(a_.begin(), a_.end()); }
+            s.events.assign(e.begin(), e.end());
             Replayer nl = lr, nr = rr;
             REQUIRE(nl.step(s));
             REQUIRE(nr.step(s));
@@ -224,6 +229,7 @@ void cross_check(const Pair& p, uint32_t depth) {
     std::map<std::string, uint32_t> got;
     for (const auto& d : r.classes)
         if (d.scenario.size() <= depth) got[d.signature] = uint32_t(d.scenario.size());
+    CHECK_FALSE(want.empty());  // each pair below differs within `depth`
     CHECK(got == want);
     // And each reported scenario really shows its difference: replayed with
     // the events before it on both sides, the last input's events differ.
@@ -232,8 +238,8 @@ void cross_check(const Pair& p, uint32_t depth) {
         for (size_t k = 0; k + 1 < d.scenario.size(); ++k) {
             ObservedStep s;
             s.action = p.l.instance(d.scenario[k]).action;
-            s.args = p.l.instance(d.scenario[k]).args;
-            s.events = d.before[k];
+            { const auto& a_ = p.l.instance(d.scenario[k]).args; s.args.assign(a_.begin(), a_.end()); }
+            s.events.assign(d.before[k].begin(), d.before[k].end());
             REQUIRE(lr.step(s));
             REQUIRE(rr.step(s));
         }
