@@ -258,6 +258,7 @@ DiffResult diff(const CompiledMachine& lcm, const CompiledMachine& rcm, const Di
 
         std::vector<Outcome> lo, ro;
         std::vector<uint32_t> ids;
+        std::vector<int32_t> key;
         for (uint64_t head = 0; head < product.size(); ++head) {
             if ((head & 255) == 0) {
                 if (o.interrupted && (r.interrupted_by = o.interrupted())) break;
@@ -306,10 +307,14 @@ DiffResult diff(const CompiledMachine& lcm, const CompiledMachine& rcm, const Di
                     next[1] = R.intern_set(ids);
                     auto [to, fresh] = product.insert(next, hash_state(next, 2), id);
                     if (fresh) {
+                        // The event lists that led somewhere are few: numbered once.
                         auto ev = L.events_of(L.moves[lo[x].begin]);
-                        std::vector<int32_t> key(ev.begin(), ev.end());
-                        auto [it, added] = event_index.emplace(std::move(key), uint32_t(event_lists.size()));
-                        if (added) event_lists.push_back(it->first);
+                        key.assign(ev.begin(), ev.end());
+                        auto it = event_index.find(key);
+                        if (it == event_index.end()) {
+                            it = event_index.emplace(key, uint32_t(event_lists.size())).first;
+                            event_lists.push_back(key);
+                        }
                         via.push_back(i);
                         via_events.push_back(it->second);
                         depth.push_back(depth[id] + 1);
