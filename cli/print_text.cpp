@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <functional>
 #include <map>
 #include <sstream>
 
@@ -284,6 +285,21 @@ static std::string format_fault(const CompiledMachine& cm, const explorer::Diver
     return out.str();
 }
 
+// A shortest scenario, one line a step: the steps before the last with their
+// events (`before(k)`, the same wherever it ran), the last marked as the first
+// difference. Returns the indent of the lines that explain the last step.
+static std::string scenario_steps(std::ostream& out, const CompiledMachine& cm, const explorer::Scenario& sc,
+                                  const std::function<const std::vector<EventValue>&(size_t)>& before) {
+    size_t w = 0;
+    for (uint32_t i : sc) w = std::max(w, cm.describe(i).size());
+    for (size_t k = 0; k < sc.size(); ++k) {
+        std::string act = cm.describe(sc[k]);
+        out << "  " << (k + 1 < 10 ? " " : "") << k + 1 << "  " << act << std::string(w - act.size() + 2, ' ');
+        out << (k + 1 < sc.size() ? format_events(cm, before(k), "-") : "<-- first difference") << "\n";
+    }
+    return std::string(w + 8, ' ');
+}
+
 // A divergence class's shortest scenario up to the first difference, and the
 // spec's state before it; `which` names it in the first line ("", or
 // "divergence 3, " when a group shows one of its classes).
@@ -292,26 +308,17 @@ static std::string divergence_body(const CompiledMachine& cm, const explorer::Di
     if (!d.fault.empty()) return format_fault(cm, d);
     std::ostringstream out;
     out << "  the shortest scenario (" << which << d.scenario.size() << " step" << (d.scenario.size() == 1 ? "" : "s") << "):\n";
-    size_t w = 0;
-    for (uint32_t i : d.scenario) w = std::max(w, cm.describe(i).size());
-    for (size_t k = 0; k < d.scenario.size(); ++k) {
-        std::string act = cm.describe(d.scenario[k]);
-        out << "  " << (k + 1 < 10 ? " " : "") << k + 1 << "  " << act << std::string(w - act.size() + 2, ' ');
-        if (k + 1 < d.scenario.size()) {
-            out << format_events(cm, d.observed[k].events, "-") << "\n";
-            continue;
-        }
-        const ObservedStep& last = d.observed.back();
-        out << "<-- first difference\n";
-        std::string pad(w + 8, ' ');
-        out << pad << "implementation: "
-            << (last.stopped.empty() ? format_events(cm, last.events, "-") : "stopped (" + last.stopped + ")") << "\n";
-        if (d.spec_alternatives.empty()) {
-            out << pad << "spec: does not allow this step here\n";
-            for (const auto& g : d.guard_false) out << pad << "  " << g << "\n";
-        } else {
-            for (const auto& alt : d.spec_alternatives) out << pad << "spec:           " << format_events(cm, alt, "-") << "\n";
-        }
+    std::string pad = scenario_steps(out, cm, d.scenario, [&](size_t k) -> const std::vector<EventValue>& {
+        return d.observed[k].events;
+    });
+    const ObservedStep& last = d.observed.back();
+    out << pad << "implementation: "
+        << (last.stopped.empty() ? format_events(cm, last.events, "-") : "stopped (" + last.stopped + ")") << "\n";
+    if (d.spec_alternatives.empty()) {
+        out << pad << "spec: does not allow this step here\n";
+        for (const auto& g : d.guard_false) out << pad << "  " << g << "\n";
+    } else {
+        for (const auto& alt : d.spec_alternatives) out << pad << "spec:           " << format_events(cm, alt, "-") << "\n";
     }
     if (!d.spec_state.empty()) {
         // Changed-only, as counterexamples are: what the scenario did to the
@@ -374,27 +381,18 @@ static std::string diff_body(const DiffSides& sides, const explorer::DiffClass& 
     std::ostringstream out;
     out << "  the shortest scenario (" << which << d.scenario.size() << " step" << (d.scenario.size() == 1 ? "" : "s")
         << "):\n";
-    size_t w = 0;
-    for (uint32_t i : d.scenario) w = std::max(w, cm.describe(i).size());
-    for (size_t k = 0; k < d.scenario.size(); ++k) {
-        std::string act = cm.describe(d.scenario[k]);
-        out << "  " << (k + 1 < 10 ? " " : "") << k + 1 << "  " << act << std::string(w - act.size() + 2, ' ');
-        if (k + 1 < d.scenario.size()) {
-            out << format_events(cm, d.before[k], "-") << "\n";
-            continue;
+    std::string pad = scenario_steps(out, cm, d.scenario, [&](size_t k) -> const std::vector<EventValue>& {
+        return d.before[k];
+    });
+    auto side = [&](const char* label, const std::vector<std::vector<EventValue>>& alts) {
+        if (alts.empty()) {
+            out << pad << label << "does not allow this step here\n";
+            for (const auto& g : d.guard_false) out << pad << "  " << g << "\n";
         }
-        out << "<-- first difference\n";
-        std::string pad(w + 8, ' ');
-        auto side = [&](const char* label, const std::vector<std::vector<EventValue>>& alts) {
-            if (alts.empty()) {
-                out << pad << label << "does not allow this step here\n";
-                for (const auto& g : d.guard_false) out << pad << "  " << g << "\n";
-            }
-            for (const auto& a : alts) out << pad << label << format_events(cm, a, "-") << "\n";
-        };
-        side("left:  ", d.left);
-        side("right: ", d.right);
-    }
+        for (const auto& a : alts) out << pad << label << format_events(cm, a, "-") << "\n";
+    };
+    side("left:  ", d.left);
+    side("right: ", d.right);
     // The two states before the difference: by variable when the two have
     // the same variables, the values that differ between them or that the
     // steps changed (every variable with --full-states).
@@ -402,10 +400,10 @@ static std::string diff_body(const DiffSides& sides, const explorer::DiffClass& 
     const Machine& rm = *sides.right_m;
     bool same_vars = lm.scalars.size() == rm.scalars.size();
     for (size_t k = 0; same_vars && k < lm.scalars.size(); ++k) same_vars = lm.scalars[k].path == rm.scalars[k].path;
-    auto count = [](uint64_t n, const char* side) {
-        return n > 1 ? std::string(" (") + side + ": 1 of " + std::to_string(n) + " consistent with the steps before)" : std::string();
-    };
-    out << "  the states before the difference" << count(d.left_states, "left") << count(d.right_states, "right");
+    std::string of;  // a nondeterministic side: the first of its consistent states
+    if (d.left_states > 1) of = "1 of " + std::to_string(d.left_states) + " on the left";
+    if (d.right_states > 1) of += (of.empty() ? "" : ", ") + ("1 of " + std::to_string(d.right_states) + " on the right");
+    out << "  the states before the difference" << (of.empty() ? "" : " (" + of + " consistent with the steps before)");
     if (same_vars) {
         out << (style.full_states ? ":\n" : ", where the two differ or the steps changed them:\n");
         bool any = false;
