@@ -228,6 +228,8 @@ DiffResult diff(const CompiledMachine& lcm, const CompiledMachine& rcm, const Di
     std::vector<std::vector<int32_t>> event_lists;
     std::map<std::string, DiffClass> classes;
     std::vector<std::string> order;  // signatures, as found (BFS: shortest first)
+    std::map<std::string, StateId> last_seen;  // per class: the product state it was last seen in
+    std::map<std::string, std::pair<uint64_t, StateId>> group_seen;  // per cause: product states, the last
 
     uint64_t node[2];
     const Machine& lm = lcm.machine();
@@ -334,8 +336,14 @@ DiffResult diff(const CompiledMachine& lcm, const CompiledMachine& rcm, const Di
                                   alternatives_class(rcm, right);
                 auto [cit, first] = classes.try_emplace(sig);
                 DiffClass& d = cit->second;
-                ++d.occurrences;
-                if (!first) continue;  // BFS: the first one found is the shortest
+                // Counted once per product state (its inputs come one after another).
+                if (first || last_seen[sig] != id) ++d.occurrences;
+                last_seen[sig] = id;
+                if (!first) {
+                    auto& [n, last] = group_seen.try_emplace(d.group, 0, kNoParent).first->second;
+                    if (last != id) ++n, last = id;
+                    continue;  // BFS: the first one found is the shortest
+                }
                 order.push_back(sig);
                 d.signature = sig;
                 path_to(id, d.scenario, d.before);
@@ -360,6 +368,10 @@ DiffResult diff(const CompiledMachine& lcm, const CompiledMachine& rcm, const Di
                                 d.group = first_difference(lcm, left, e, "left", "right", false);
                                 break;
                             }
+                }
+                {
+                    auto& [n, last] = group_seen.try_emplace(d.group, 0, kNoParent).first->second;
+                    if (last != id) ++n, last = id;
                 }
                 d.left_states = L.members(a).size();
                 d.right_states = R.members(b).size();
@@ -392,6 +404,8 @@ DiffResult diff(const CompiledMachine& lcm, const CompiledMachine& rcm, const Di
         keys[k].occurrences = r.classes[k].occurrences;
     }
     r.groups = group_divergences(keys);
+    // A product state where two classes of one cause show counts once.
+    for (auto& g : r.groups) g.occurrences = group_seen[g.key].first;
     r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return r;
 }

@@ -57,7 +57,7 @@ struct DiffClass {
     /// state, for showing what the steps changed.
     spec::StateValues left_state, right_state, left_initial, right_initial;
     uint64_t left_states = 0, right_states = 0;
-    uint64_t occurrences = 0;  ///< product states (pairs of sets) where it was seen
+    uint64_t occurrences = 0;  ///< product states (pairs of sets) where it was seen, with any input of the action
 };
 
 struct DiffResult {
@@ -68,7 +68,8 @@ struct DiffResult {
     bool deterministic = true;         ///< every set met held one state on each side
     double seconds = 0;
     std::vector<DiffClass> classes;    ///< shortest first
-    /// The classes by cause: DivergenceGroup::classes index `classes`.
+    /// The classes by cause: DivergenceGroup::classes index `classes`;
+    /// `occurrences` counts the product states where any of them was seen.
     std::vector<DivergenceGroup> groups;
     std::string stopped_early;         ///< a limit ended the search (what was found is kept)
     int interrupted_by = 0;

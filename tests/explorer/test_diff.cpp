@@ -85,7 +85,9 @@ TEST_CASE("diff: two deterministic configurations differ first after exactly K i
         }
         // The pairs before the difference: (0,0) .. (k-1,k-1); nothing after it.
         CHECK(r.product_states == uint64_t(k));
-        CHECK(r.groups.size() == 1);
+        CHECK(d.occurrences == 1);
+        REQUIRE(r.groups.size() == 1);
+        CHECK(r.groups[0].occurrences == 1);
     }
 }
 
