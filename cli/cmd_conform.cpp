@@ -1,5 +1,6 @@
 #include "cli/cmd_conform.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -42,6 +43,10 @@ CLI::App* setup_conform(CLI::App& app, ConformCommand& o) {
                    "Stop when the run's memory (the spec's graph, the scenarios, the divergences found) passes this "
                    "many MiB; exit code 3 with the report so far (default: 75% of RAM, " +
                        std::to_string(default_memory_mib()) + ")");
+    c->add_option("--max-seconds", o.max_seconds,
+                   "Stop after this many seconds (0 = no limit), whatever phase the run is in; exit code 3 with the "
+                   "report so far")
+        ->check(CLI::NonNegativeNumber);
     c->add_flag("--full-states", o.full_states, "Print every variable of the spec's state before each difference, not only the ones that differ from the initial state");
     c->add_flag("--json", o.json, "Print the result as JSON");
     c->add_option("--junit", o.junit, "Write a JUnit XML report (one test case per divergence class) to FILE")->type_name("FILE");
@@ -113,9 +118,20 @@ int run_conform(const ConformCommand& o) {
     catch_interrupts();  // from here on a signal ends the run with its report
     if (o.sweep) return run_sweep_command(o);
     std::vector<ProfileRun> runs;
-    if (o.profile == "auto") runs = run_every_profile(o);
+    size_t profiles = 1;
+    std::string cut;
+    if (o.profile == "auto") runs = run_every_profile(o, &profiles, &cut);
     else runs.push_back(run_conform_once(o, o.spec.overrides(), ""));
     const ProfileRun& chosen = closest(runs);
+    // --profile auto cut short by a limit: the closest of the profiles that
+    // ran is no answer (another might have no divergence).
+    std::string profiles_cut;
+    if (runs.size() < profiles || (runs.size() > 1 && std::any_of(runs.begin(), runs.end(), [](const ProfileRun& p) {
+                                       return !p.r.stopped_early.empty();
+                                   })))
+        profiles_cut = "--profile auto stopped early" + (cut.empty() ? std::string() : " (" + cut + ")") + ": " +
+                       std::to_string(runs.size()) + " of " + std::to_string(profiles) +
+                       " profiles run, not all to the end; the closest so far is " + chosen.profile;
     const CompiledMachine& cm = *chosen.cm;
     const explorer::ConformResult& r = chosen.r;
 
@@ -134,16 +150,20 @@ int run_conform(const ConformCommand& o) {
         if (o.profile == "auto") {
             j["profiles"] = profile_table_json(runs);
             j["closest_profile"] = chosen.profile;
+            if (!profiles_cut.empty()) {
+                j["profiles_stopped_early"] = profiles_cut;
+                j["exit_code"] = r.interrupted_by ? 128 + r.interrupted_by : exit_code::limit;
+            }
         }
         std::cout << j.dump(2) << "\n";
     } else {
-        if (o.profile == "auto") std::cout << format_profile_table(o.spec.path, runs, chosen);
+        if (o.profile == "auto") std::cout << format_profile_table(o.spec.path, runs, chosen, profiles_cut);
         TraceStyle style;
         style.full_states = o.full_states;
         std::cout << format_conform(cm, o.spec.path, r, style);
     }
-    int code = r.interrupted_by          ? 128 + r.interrupted_by
-               : !r.stopped_early.empty() ? exit_code::limit
+    int code = r.interrupted_by                               ? 128 + r.interrupted_by
+               : !r.stopped_early.empty() || !profiles_cut.empty() ? exit_code::limit
                : new_divergences(r)       ? exit_code::violated
                                           : exit_code::holds;
     int with_outputs = outputs.finish(code);

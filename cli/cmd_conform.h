@@ -1,4 +1,6 @@
 #pragma once
+#include <chrono>
+
 #include <CLI/CLI.hpp>
 
 #include "cli/options.h"
@@ -17,6 +19,14 @@ struct ConformCommand {
     double timeout = 60;
     uint32_t max_restarts = 20;
     uint64_t max_memory_mib = 0;  ///< 0 = default (75% of physical memory)
+    double max_seconds = 0;       ///< 0 = none; for the whole command (every profile or configuration)
+    /// When the command began (the options are made at start-up): every
+    /// run of --profile auto or --sweep gets what is left of --max-seconds.
+    std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+    double seconds_left() const {
+        return max_seconds - std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    }
+    bool out_of_time() const { return max_seconds > 0 && seconds_left() <= 0; }
     std::string profile;  ///< "auto": every value of the spec's profile constant
     bool sweep = false;   ///< every combination of the other bool and enum constants
     bool json = false;

@@ -34,13 +34,19 @@ ProfileRun run_conform_once(const ConformCommand& o, const spec::ConstOverrides&
 /// One run per combination of the values of the bool or enum constants
 /// `vary` of `base` (on top of `overrides`): the first named varies slowest,
 /// values in declaration order (false before true). A signal ends the
-/// sequence after the run it interrupted. Names each run on stderr unless --json.
+/// sequence after the run it interrupted. A limit (--max-seconds, or
+/// --max-memory while a later configuration's spec is loaded) ends it too,
+/// keeping the runs so far: `cut` then says why fewer than all ran. Names
+/// each run on stderr unless --json.
 std::vector<ProfileRun> run_each_configuration(const ConformCommand& o, const spec::Machine& base,
                                                const spec::ConstOverrides& overrides,
-                                               const std::vector<std::string>& vary);
+                                               const std::vector<std::string>& vary, std::string* cut = nullptr);
 /// --profile auto: every value of the spec's enum constant `profile`, in
-/// declaration order. Throws UsageError if there is none, or --const sets it.
-std::vector<ProfileRun> run_every_profile(const ConformCommand& o);
+/// declaration order; `profiles` gets how many there are (fewer run when a
+/// limit ends the sequence, and `cut` says which). Throws UsageError if there is none, or
+/// --const sets it.
+std::vector<ProfileRun> run_every_profile(const ConformCommand& o, size_t* profiles = nullptr,
+                                          std::string* cut = nullptr);
 /// The closest profile: the fewest divergence classes, then the fewest
 /// scenarios that diverged.
 const ProfileRun& closest(const std::vector<ProfileRun>& runs);

@@ -47,6 +47,7 @@ int Sweep::exit_code() const {
     if (interrupted_by) return 128 + interrupted_by;
     for (const auto& run : runs)
         if (!run.r.stopped_early.empty()) return 3;
+    if (runs.size() < configurations) return 3;  // a limit ended it between two runs (`cut`)
     return new_classes() ? 1 : 0;
 }
 
@@ -73,7 +74,7 @@ Sweep run_sweep(const ConformCommand& o) {
     for (const auto& name : s.swept)
         for (const auto& c : base.consts)
             if (c.name == name) s.configurations *= base.types[c.type].domain_size();
-    s.runs = run_each_configuration(o, base, fixed, s.swept);
+    s.runs = run_each_configuration(o, base, fixed, s.swept, &s.cut);
     s.classes = merge_classes(s.runs);
     // One bug seen in several configurations is one cause, as in one run.
     std::vector<explorer::Divergence> merged;

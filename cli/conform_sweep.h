@@ -33,6 +33,7 @@ struct Sweep {
     /// scenario); DivergenceGroup::classes index `classes`.
     std::vector<explorer::DivergenceGroup> groups;
     int interrupted_by = 0;           ///< the signal that ended the sweep, or 0
+    std::string cut;                  ///< the limit that ended it between two runs, or empty
 
     const explorer::Divergence& shown(const SweepClass& c) const { return runs[c.shown].r.divergences[c.index]; }
     /// A class as one divergence of the whole sweep: its shortest scenario,

@@ -321,6 +321,7 @@ json sweep_json(const std::string& spec_path, const Sweep& sweep) {
         table.push_back(row);
     }
     j["configurations"] = table;
+    if (!sweep.cut.empty()) j["stopped_early"] = sweep.cut;
     if (!sweep.runs.empty()) {
         j["implementation"] = sweep.runs.front().r.implementation;
         j["consts"] = configuration_json(sweep.fixed());

@@ -473,7 +473,7 @@ std::string format_diff(const DiffSides& sides, const std::string& spec_path, co
 }
 
 std::string format_profile_table(const std::string& spec_path, const std::vector<ProfileRun>& runs,
-                                 const ProfileRun& chosen) {
+                                 const ProfileRun& chosen, const std::string& stopped_early) {
     const explorer::ConformResult& r = chosen.r;
     std::ostringstream out;
     out << "profiles of " << spec_path << " against " << r.implementation << ":\n";
@@ -484,6 +484,10 @@ std::string format_profile_table(const std::string& spec_path, const std::vector
                       static_cast<unsigned long long>(p.r.scenarios), p.r.divergences.size(), p.r.groups.size(),
                       &p == &chosen ? "   <-- closest" : "");
         out << line;
+    }
+    if (!stopped_early.empty()) {
+        out << "\n" << stopped_early << ":\n\n";
+        return out.str();
     }
     out << "\n" << r.implementation << " is " << chosen.profile;
     if (r.divergences.empty()) out << ", with no divergence\n\n";
@@ -579,6 +583,9 @@ std::string format_sweep(const std::string& spec_path, const Sweep& sweep, const
     if (sweep.interrupted_by)
         out << "interrupted (signal " << sweep.interrupted_by << "): the report holds the " << sweep.runs.size() << " of "
             << sweep.configurations << " configurations run before it\n";
+    else if (sweep.runs.size() < sweep.configurations)
+        out << "stopped early: " << sweep.cut << "; the report holds the " << sweep.runs.size() << " of "
+            << sweep.configurations << " configurations run before it\n";
     size_t fresh = sweep.new_classes();
     out << "divergences: " << sweep.classes.size() << " class" << (sweep.classes.size() == 1 ? "" : "es") << " (" << fresh
         << " new, " << sweep.classes.size() - fresh << " in the baseline)";
@@ -673,10 +680,12 @@ std::string format_mismatch(const CompiledMachine& cm, const std::string& file, 
     return out;
 }
 
+static std::string count_of_steps(uint64_t n) { return std::to_string(n) + (n == 1 ? " step" : " steps"); }
+
 std::string format_replay(const CompiledMachine& cm, const std::string& file, uint64_t matched,
                           const explorer::ReplayMismatch* mismatch) {
     if (mismatch) return format_mismatch(cm, file, *mismatch) + "\n";
-    return file + ": conforms (" + std::to_string(matched) + " steps)\n";
+    return file + ": conforms (" + count_of_steps(matched) + ")\n";
 }
 
 std::string format_replay_stopped(const std::string& file, uint64_t replayed, uint64_t total, const std::string& why) {
@@ -686,7 +695,7 @@ std::string format_replay_stopped(const std::string& file, uint64_t replayed, ui
 
 std::string format_trace_query(const std::string& file, const std::string& spec_path,
                                const std::vector<ObservedStep>& steps, const solver::TraceQueryResult& q) {
-    if (q.matches) return file + ": conforms (" + std::to_string(q.steps_matched) + " steps; smt)\n";
+    if (q.matches) return file + ": conforms (" + count_of_steps(q.steps_matched) + "; smt)\n";
     std::string line = q.at_initial_state                 ? "0"
                        : q.steps_matched < steps.size() ? std::to_string(steps[q.steps_matched].line)
                                                         : "?";

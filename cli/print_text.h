@@ -74,9 +74,10 @@ std::string format_sweep_divergence(const Sweep& sweep, const SweepClass& c, siz
 std::string format_sweep(const std::string& spec_path, const Sweep& sweep, const TraceStyle& style = {});
 
 /// The --profile auto table: each profile with its scenarios and divergence
-/// classes, the closest marked, and one line that sums it up.
+/// classes, the closest marked, and one line that sums it up; or, when the
+/// profiles did not all run to the end, `stopped_early` in its place.
 std::string format_profile_table(const std::string& spec_path, const std::vector<ProfileRun>& runs,
-                                 const ProfileRun& chosen);
+                                 const ProfileRun& chosen, const std::string& stopped_early = "");
 /// A conformance report: the implementation, the scenarios run, the spec
 /// transitions they covered, then the divergences by cause
 /// (format_divergence_group).

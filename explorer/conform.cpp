@@ -214,9 +214,11 @@ std::vector<DivergenceGroup> group_divergences(const std::vector<Divergence>& di
     return groups;
 }
 
-static spec::Limits memory_limit(const ConformOptions& o) {
+static spec::Limits budget_limits(const ConformOptions& o) {
     spec::Limits l;
     l.max_memory_bytes = o.max_memory_bytes;
+    l.max_seconds = o.max_seconds;
+    l.max_seconds_given = o.max_seconds_given;
     return l;
 }
 
@@ -255,7 +257,7 @@ static std::vector<Scenario> generate(SpecGraph& g, const ConformOptions& o) {
 
 std::vector<Scenario> generate_scenarios(const CompiledMachine& cm, const ConformOptions& o, uint64_t* spec_states,
                                          uint64_t* spec_transitions) {
-    spec::Budget budget(memory_limit(o));
+    spec::Budget budget(budget_limits(o));
     SpecGraph g(cm, o.max_memory_bytes, budget);
     g.build();
     if (spec_states) *spec_states = g.store.size();
@@ -265,13 +267,23 @@ std::vector<Scenario> generate_scenarios(const CompiledMachine& cm, const Confor
 
 ConformResult conform(const CompiledMachine& cm, Implementation& impl, const ConformOptions& o) {
     auto start = std::chrono::steady_clock::now();
-    spec::Budget budget(memory_limit(o));
+    spec::Budget budget(budget_limits(o));
     SpecGraph g(cm, o.max_memory_bytes, budget);
-    g.build();
-    std::vector<Scenario> scenarios = generate(g, o);
-
     ConformResult r;
     r.implementation = impl.name();
+    std::vector<Scenario> scenarios;
+    try {
+        g.build();
+        scenarios = generate(g, o);
+    } catch (const LimitReached& e) {
+        // Nothing ran yet; the report says where the making stopped (a
+        // sweep keeps the runs before this one).
+        r.stopped_early = e.what();
+        r.spec_states = g.store.size();
+        r.spec_transitions = g.transitions.size();
+        r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        return r;
+    }
     r.spec_states = g.store.size();
     r.spec_transitions = g.transitions.size();
     std::unordered_set<uint64_t> covered;
@@ -356,7 +368,14 @@ ConformResult conform(const CompiledMachine& cm, Implementation& impl, const Con
         if (!r.interrupted_by && o.interrupted) r.interrupted_by = o.interrupted();
         return r.interrupted_by != 0;
     };
-    impl.interrupted = o.interrupted;
+    auto out_of_time = [&] { return o.max_seconds > 0 && budget.seconds() >= o.max_seconds; };
+    // While an answer is awaited: a signal, or the end of --max-seconds
+    // (any non-zero value makes run() return early; the loop below tells
+    // the two apart).
+    impl.interrupted = [&]() -> int {
+        if (int sig = o.interrupted ? o.interrupted() : 0) return sig;
+        return out_of_time() ? -1 : 0;
+    };
     bool alive = true;
     auto restart = [&]() -> bool {
         if (!r.stopped_early.empty()) return false;
@@ -385,7 +404,7 @@ ConformResult conform(const CompiledMachine& cm, Implementation& impl, const Con
         d.fault_reproduced = false;
         d.in_baseline = o.baseline.count(f.kind) > 0;
         for (size_t len = 1; shrink && len <= sc.size(); ++len) {
-            if (stop_asked() || !restart()) break;
+            if (stop_asked() || out_of_time() || !restart()) break;
             std::vector<std::vector<ObservedStep>> out;
             Fault again;
             if (impl.run({Scenario(sc.begin(), sc.begin() + len)}, out, again) == 1) continue;
@@ -413,7 +432,7 @@ ConformResult conform(const CompiledMachine& cm, Implementation& impl, const Con
             done += answered;
             if (answered) in_a_row = 0;
             if (done == n) break;
-            if (stop_asked()) break;  // not the implementation's fault
+            if (stop_asked() || out_of_time()) break;  // not the implementation's fault
             // The implementation failed on batch[answered]: a finding. The
             // scenarios after it go to a fresh start, unless it fails on
             // everything: faults in a row, with no scenario answered between.

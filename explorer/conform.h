@@ -64,10 +64,17 @@ struct ConformOptions {
     /// everything. Faults between answered scenarios never end it.
     uint32_t max_restarts = 20;
     /// --max-memory: the process's resident memory, checked while the spec's
-    /// graph and the scenarios are made (a limit there is LimitReached, as
-    /// nothing ran yet) and after each batch (the run then ends with
-    /// `stopped_early` and the report so far). 0 = none.
+    /// graph and the scenarios are made (a limit there ends the run before
+    /// any scenario, with `stopped_early` saying where) and after each batch
+    /// (the run then ends with `stopped_early` and the report so far).
+    /// 0 = none.
     uint64_t max_memory_bytes = 0;
+    /// --max-seconds: what is left of it for this run, and as the user gave
+    /// it (for messages). Checked like max_memory_bytes, and while an
+    /// answer is awaited: a driver that takes long ends the run at the
+    /// limit, not at its --timeout. 0 = none.
+    double max_seconds = 0;
+    double max_seconds_given = 0;
     std::set<std::string> baseline;  ///< known divergence signatures
     std::function<void(uint64_t done, uint64_t total)> progress;
     /// Asked between scenarios: non-zero (a signal number) ends the run with

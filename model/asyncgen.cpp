@@ -85,6 +85,9 @@ struct GenState {
     AsyncGenTrace* trace = nullptr;
 
     bool legacy() const { return mode == AsyncGenMode::CPython311 || mode == AsyncGenMode::CPython312; }
+    // Before gh-117714 (close() throws GeneratorExit in) and gh-89091 (a
+    // never-awaited awaitable warns): both reached 3.13 only.
+    bool close_legacy() const { return legacy() || mode == AsyncGenMode::CPython3124; }
 
     FrameState frame() const {
         if (done || body.handle().done()) return FrameState::Done;
@@ -398,7 +401,7 @@ struct AwaitableState {
     Outcome close() {
         // Up to 3.12 close() only marks the awaitable; the generator is not
         // touched (D9, I6).
-        if (g().legacy() || st == Awaitable::State::Closed) {
+        if (g().close_legacy() || st == Awaitable::State::Closed) {
             st = Awaitable::State::Closed;
             return Outcome::close_returned();
         }
@@ -412,7 +415,7 @@ AwaitableState::~AwaitableState() {
     GenState& s = g();
     s.record(AsyncGenEvent::Kind::Dropped, "", int64_t(id));
     // gh-89091 (3.13): a coroutine method never awaited warns.
-    if (!s.legacy() && st == Awaitable::State::Init) {
+    if (!s.close_legacy() && st == Awaitable::State::Init) {
         // async_gen_asend_finalize warns with the name "asend" for
         // __anext__()'s awaitable too (one type, _Py_ID(asend)); confirmed
         // on 3.13.0.

@@ -11,6 +11,9 @@
 //   CPython311  CPython 3.8 to 3.11, quirks included;
 //   CPython312  3.12.0 to 3.12.3: CPython311, but an exception thrown into a
 //               never-started frame leaves it unconverted;
+//   CPython3124 3.12.4 and later 3.12: CPython313 with 3.12's close() and
+//               no never-awaited warning (gh-117881 and gh-117894 were
+//               backported, gh-117714 and gh-89091 were not);
 //   CPython313  3.13 and 3.14 (gh-117881, gh-117894, gh-117714, gh-89091);
 //   Reference   the lifecycle the language reference promises: CPython313
 //               with the discrepancies of semantics.md section 3 repaired.
@@ -30,7 +33,7 @@
 
 namespace stateproof::model {
 
-enum class AsyncGenMode : uint8_t { Reference, CPython311, CPython312, CPython313 };
+enum class AsyncGenMode : uint8_t { Reference, CPython311, CPython312, CPython3124, CPython313 };
 
 /// gi_frame_state, with "suspended in an await" (_PyGen_yf != NULL) apart.
 enum class FrameState : uint8_t { Created, Suspended, SuspendedInAwait, Executing, Done };

@@ -22,6 +22,7 @@ expect 0 check spec/asyncgen.sm --const profile=reference
 expect 0 check spec/asyncgen.sm --const profile=reference --const REENTRANT=true --const FINALIZER=true
 expect 1 check spec/asyncgen.sm --const profile=cpython311
 expect 1 check spec/asyncgen.sm --const profile=cpython312
+expect 1 check spec/asyncgen.sm --const profile=cpython3124
 expect 1 check spec/asyncgen.sm --const profile=cpython313
 expect 0 check spec/attribute.sm
 for profile in cpython311 cpython39 cpython38; do
@@ -32,7 +33,7 @@ done
 expect 0 check spec/asyncgen.sm --const profile=reference --engine kind
 expect 0 check spec/attribute.sm --engine kind
 expect 0 check spec/subscript.sm --const profile=cpython311 --engine kind
-for profile in reference cpython311 cpython313; do
+for profile in reference cpython311 cpython3124 cpython313; do
   expect 0 conform spec/asyncgen.sm --const profile=$profile --impl cpp
 done
 expect 0 conform spec/attribute.sm --impl cpp

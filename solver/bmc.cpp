@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include "solver/session.h"
 
 namespace stateproof::solver {
@@ -7,7 +9,7 @@ using namespace stateproof::spec;
 spec::CheckResult check_bmc(const CompiledMachine& cm, const SolverOptions& o) {
     Session ses(cm, o, "bmc");
     z3::solver base(ses.ctx, "QF_BV");
-    uint32_t reached = 0;
+    int64_t reached = -1;  // -1: stopped before depth 0 was checked
     try {
         ses.phase = "encoding the initial states";
         base.add(ses.enc.init());
@@ -33,7 +35,7 @@ spec::CheckResult check_bmc(const CompiledMachine& cm, const SolverOptions& o) {
         ses.failed(e);  // out of --max-memory, or interrupted while encoding
     }
     CheckResult& r = ses.result;
-    r.stats.depth = reached;
+    r.stats.depth = uint32_t(std::max<int64_t>(reached, 0));
     r.stats.seconds = ses.seconds();
     r.stats.stopped_by = ses.stopped_by;
     r.stats.interrupted_by = ses.interrupted_by;
@@ -42,7 +44,9 @@ spec::CheckResult check_bmc(const CompiledMachine& cm, const SolverOptions& o) {
         PropertyResult& p = r.properties[g.result];
         if (ses.stopped) {
             p.verdict = Verdict::Unknown;
-            p.reason = "no violation up to depth " + std::to_string(reached) + "; " + ses.stopped_by;
+            p.reason = (reached < 0 ? std::string("not checked at any depth")
+                                    : "no violation up to depth " + std::to_string(reached)) +
+                       "; " + ses.stopped_by;
         } else {
             p.verdict = Verdict::Holds;
             p.reason = "no violation up to depth " + std::to_string(o.depth) + " (bounded)";

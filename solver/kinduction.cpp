@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include "solver/session.h"
 
 namespace stateproof::solver {
@@ -28,7 +30,7 @@ spec::CheckResult check_kinduction(const CompiledMachine& cm, const SolverOption
         assumed.push_back(ctx.bool_const(("assume" + std::to_string(gi)).c_str()));
     std::vector<int> proved_at(ses.goals.size(), -1);
     uint32_t k = 0;
-    uint32_t checked = 0; // the base cases hold on states 0..checked
+    int64_t checked = -1; // the base cases hold on states 0..checked (-1: none checked)
     try {
         ses.phase = "encoding the initial states";
         base.add(enc.init());
@@ -36,7 +38,7 @@ spec::CheckResult check_kinduction(const CompiledMachine& cm, const SolverOption
         for (; k <= o.depth && ses.any_open() && !ses.expired(); ++k) {
             ses.phase = "checking depth " + std::to_string(k);
             ses.check_state(base, k); // states 0..k reached from the initial states
-            if (!ses.stopped) checked = k;
+            if (!ses.stopped) checked = int64_t(k);
             if (k > 0 && !ses.stopped) {
                 ses.phase = "proving the induction step at k = " + std::to_string(k);
                 distinct.push_back(ctx.bool_const(("distinct" + std::to_string(k)).c_str()));
@@ -100,7 +102,7 @@ spec::CheckResult check_kinduction(const CompiledMachine& cm, const SolverOption
     }
     CheckResult& r = ses.result;
     // Stopped while checking depth k, the base cases hold up to the one before.
-    if (ses.stopped) k = checked;
+    if (ses.stopped) k = uint32_t(std::max<int64_t>(checked, 0));
     r.stats.depth = k;
     r.stats.seconds = ses.seconds();
     r.stats.stopped_by = ses.stopped_by;
@@ -120,7 +122,8 @@ spec::CheckResult check_kinduction(const CompiledMachine& cm, const SolverOption
             p.bound = k;
         } else {
             p.verdict = Verdict::Unknown;
-            p.reason = "holds up to depth " + std::to_string(k) + ", not proved" +
+            p.reason = (ses.stopped && checked < 0 ? std::string("not checked at any depth")
+                                                   : "holds up to depth " + std::to_string(k) + ", not proved") +
                        (ses.stopped ? "; " + ses.stopped_by
                                     : " by k-induction up to k = " + std::to_string(k));
         }

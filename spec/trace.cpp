@@ -51,6 +51,15 @@ json value_json(const Machine& m, TypeId t, const StateValues& state, uint32_t& 
     throw UsageError(source + ": " + where + ": " + msg);
 }
 
+// For an ITF args object with more keys than `params`: names the first
+// key that is not a parameter of `owner`.
+std::string unknown_argument(const json& args, const std::vector<Param>& params, const std::string& owner) {
+    for (const auto& [key, value] : args.items())
+        if (std::none_of(params.begin(), params.end(), [&](const Param& p) { return p.name == key; }))
+            return "unknown argument '" + key + "' of " + owner;
+    return "too many arguments of " + owner;
+}
+
 // The value `j` denotes in type `t`, if it is one.
 std::optional<int32_t> scalar_value(const Machine& m, TypeId t, const json& j) {
     const Type& ty = m.types[t];
@@ -248,6 +257,7 @@ Trace from_itf(const Machine& m, const json& itf, const std::string& source) {
                 if (!args.contains(p.name)) bad(source, where, "missing argument '" + p.name + "' of " + act.name);
                 s.args.push_back(scalar_from(m, p.type, args[p.name], source, where + ": argument " + p.name));
             }
+            if (args.size() > act.params.size()) bad(source, where, unknown_argument(args, act.params, act.name));
             if (meta.contains("events")) {
                 if (!meta["events"].is_array()) bad(source, where, "#meta.events must be an array");
                 for (const json& e : meta["events"]) {
@@ -257,11 +267,17 @@ Trace from_itf(const Machine& m, const json& itf, const std::string& source) {
                     if (!ev) bad(source, where, "unknown event '" + e["event"].get<std::string>() + "'");
                     EventValue val{*ev, {}};
                     json eargs = e.contains("args") ? e["args"] : json::object();
-                    for (const auto& p : m.events[*ev].params) {
-                        if (!eargs.is_object() || !eargs.contains(p.name))
-                            bad(source, where, "missing argument '" + p.name + "' of event " + m.events[*ev].name);
+                    const EventDef& decl = m.events[*ev];
+                    // Checked even for an event without parameters: a recorder
+                    // that writes args wrongly is wrong everywhere.
+                    if (!eargs.is_object()) bad(source, where, "the args of event " + decl.name + " must be an object");
+                    for (const auto& p : decl.params) {
+                        if (!eargs.contains(p.name))
+                            bad(source, where, "missing argument '" + p.name + "' of event " + decl.name);
                         val.args.push_back(scalar_from(m, p.type, eargs[p.name], source, where + ": event argument " + p.name));
                     }
+                    if (eargs.size() > decl.params.size())
+                        bad(source, where, unknown_argument(eargs, decl.params, "event " + decl.name));
                     s.events.push_back(std::move(val));
                 }
             }

@@ -278,6 +278,7 @@ std::unique_ptr<explorer::Implementation> make_asyncgen(const spec::CompiledMach
     std::string profile = const_text(m, "profile");
     AsyncGenMode mode = profile == "cpython311"   ? AsyncGenMode::CPython311
                         : profile == "cpython312" ? AsyncGenMode::CPython312
+                        : profile == "cpython3124" ? AsyncGenMode::CPython3124
                         : profile == "cpython313" ? AsyncGenMode::CPython313
                                                   : AsyncGenMode::Reference;
     std::string firstiter = const_text(m, "FIRSTITER");

@@ -332,7 +332,9 @@ TEST_CASE("bmc and kind hold --max-seconds on a large encoding and say how far t
         CHECK(r.rc == "3\n");
         CHECK(r.seconds < 15);  // a loaded machine's margin; exit within a second or so when idle
         CHECK(r.out.find("--max-seconds 2 reached while ") != std::string::npos);
-        CHECK(r.out.find("up to depth ") != std::string::npos);
+        // How far it got (on a loaded machine, possibly not to depth 0).
+        CHECK((r.out.find("up to depth ") != std::string::npos ||
+               r.out.find("not checked at any depth") != std::string::npos));
     }
 }
 
@@ -350,7 +352,9 @@ TEST_CASE("an interrupted bmc or kind check prints how far it got and exits 128 
         CHECK(r.rc == c.code);
         CHECK(r.seconds < 10);
         CHECK(r.out.find("interrupted (signal ") != std::string::npos);
-        CHECK(r.out.find("up to depth ") != std::string::npos);
+        // How far it got (on a loaded machine, possibly not to depth 0).
+        CHECK((r.out.find("up to depth ") != std::string::npos ||
+               r.out.find("not checked at any depth") != std::string::npos));
     }
     for (const auto& e : std::filesystem::directory_iterator(dir))
         CHECK(e.path().filename().string().find(".tmp") == std::string::npos);

@@ -59,7 +59,7 @@ TEST_CASE("the cpp implementation refuses a machine model/ does not implement", 
 }
 
 TEST_CASE("the C++ async generators conform to spec/asyncgen.sm in every mode and hook configuration", "[conform][model]") {
-    for (std::string profile : {"reference", "cpython311", "cpython312", "cpython313"}) {
+    for (std::string profile : {"reference", "cpython311", "cpython312", "cpython3124", "cpython313"}) {
         for (auto extra : std::vector<ConstOverrides>{{}, {{"REENTRANT", "true"}}, {{"FINALIZER", "true"}},
                                                       {{"FIRSTITER", "raises"}}, {{"FIRSTITER", "none"}}}) {
             ConstOverrides consts = extra;

@@ -215,8 +215,9 @@ TEST_CASE("model: asyncgen 3.13 warns about an awaitable dropped before it was a
                                                "coroutine method 'athrow' of 'g' was never awaited",
                                                "coroutine method 'aclose' of 'g' was never awaited"});
     warnings.clear();
-    {
-        AsyncGen ag = scripted({R::yield(I(1)), R::propagate()}, AsyncGenMode::CPython311);
+    for (AsyncGenMode mode : {AsyncGenMode::CPython311, AsyncGenMode::CPython3124}) {
+        // 3.12.7 (Pyodide 0.27.7) does not warn either: gh-89091 is 3.13 only.
+        AsyncGen ag = scripted({R::yield(I(1)), R::propagate()}, mode);
         ag.anext();
         ag.aclose();
     }

@@ -487,7 +487,7 @@ TEST_CASE("the one-step encoding equals the evaluator on every shipped spec and 
         ConstOverrides consts;
     };
     std::vector<Case> cases;
-    for (const char* profile : {"reference", "cpython311", "cpython312", "cpython313"})
+    for (const char* profile : {"reference", "cpython311", "cpython312", "cpython3124", "cpython313"})
         for (const char* slots : {"1", "2"}) cases.push_back({"spec/asyncgen.sm", {{"profile", profile}, {"SLOTS", slots}}});
     // The hook and re-entrancy paths, which the default constants leave out.
     cases.push_back({"spec/asyncgen.sm", {{"profile", "cpython313"}, {"SLOTS", "1"}, {"FIRSTITER", "raises"}}});

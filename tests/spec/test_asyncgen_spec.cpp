@@ -187,7 +187,7 @@ TEST_CASE("re-entrant steps on the driving awaitable clear ag_running while the 
 }
 
 TEST_CASE("every action of the spec fires somewhere under each profile", "[spec][asyncgen]") {
-    auto profile = GENERATE("reference", "cpython311", "cpython312", "cpython313");
+    auto profile = GENERATE("reference", "cpython311", "cpython312", "cpython3124", "cpython313");
     Machine m = load_spec(source_path("spec/asyncgen.sm"), {{"profile", profile}});
     CompiledMachine cm(m);
     explorer::ExploreResult r = explorer::explore(cm, {});

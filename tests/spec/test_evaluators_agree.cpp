@@ -367,7 +367,7 @@ TEST_CASE("every explicit evaluator agrees on every shipped spec and profile", "
         ConstOverrides consts;
     };
     std::vector<Case> cases;
-    for (const char* profile : {"reference", "cpython311", "cpython312", "cpython313"})
+    for (const char* profile : {"reference", "cpython311", "cpython312", "cpython3124", "cpython313"})
         for (const char* slots : {"1", "2"}) cases.push_back({"spec/asyncgen.sm", {{"profile", profile}, {"SLOTS", slots}}});
     // The hook and re-entrancy paths, which the default constants leave out.
     cases.push_back({"spec/asyncgen.sm", {{"profile", "cpython313"}, {"SLOTS", "1"}, {"FIRSTITER", "raises"}}});

@@ -79,6 +79,14 @@ TEST_CASE("an ITF trace that does not fit the machine is refused with its place"
     CHECK(refusal([](json& j) { j["states"][1]["r"]["#map"][0][1]["n"] = 9; }) ==
           "t.itf.json: state 1: r[0].n: value 9 is not in 0..3");
     CHECK(refusal([](json& j) { j.erase("states"); }) == "t.itf.json: not an ITF trace (no \"states\" array)");
+    // Arguments: an object (checked before any parameter is looked up, so an
+    // event without parameters gets the same check), and no unknown names.
+    CHECK(refusal([](json& j) { j["states"][1]["#meta"]["events"][0]["args"] = json::array(); }) ==
+          "t.itf.json: state 1: the args of event E must be an object");
+    CHECK(refusal([](json& j) { j["states"][1]["#meta"]["events"][0]["args"]["extra"] = 1; }) ==
+          "t.itf.json: state 1: unknown argument 'extra' of event E");
+    CHECK(refusal([](json& j) { j["states"][1]["#meta"]["args"]["x"] = 0; }) ==
+          "t.itf.json: state 1: unknown argument 'x' of take");
 }
 
 TEST_CASE("replay reads a counterexample file as a trace, and leaves JSON lines alone", "[spec][trace]") {
