@@ -271,6 +271,23 @@ class UnmappedOutcomes(unittest.TestCase):
         self.assertEqual(subscript.key_name(1.5), "Value:1.5")
         self.assertEqual(subscript.source_name(True), "Value:True")
 
+    def test_the_lookups_own_attribute_error_is_named_by_its_message(self):
+        """NoAttribute is AttributeError("'C' object has no attribute 'attr'")
+        exactly: an implementation that drops the quotes, or names another
+        type, is reported as it is (a divergence), not as NoAttribute."""
+        shape = {"mode": "Dot", "ga": "Inherited", "tattr": "Absent", "get": "Returns", "in_dict": False,
+                 "gattr": "Absent", "inst_getattr": False}
+        events = []
+        attribute.lookup(shape, lambda name, **kw: events.append((name, kw)))
+        self.assertEqual(events, [("Raised", {"e": "NoAttribute"})])
+        for message in ("'C' object has no attribute attr", "C object has no attribute 'attr'",
+                        "'D' object has no attribute 'attr'", "stateproof!"):
+            self.assertEqual(attribute.error_name(AttributeError(message)), "Other:AttributeError:" + message)
+        self.assertEqual(attribute.error_name(AttributeError("stateproof")), "AttributeError")
+        self.assertEqual(attribute.error_name(attribute.AttrSubclassError("stateproof")), "AttributeErrorSubclass")
+        self.assertEqual(attribute.error_name(attribute.AttrSubclassError("'C' object has no attribute 'attr'")),
+                         "Other:AttrSubclassError:'C' object has no attribute 'attr'")
+
     def test_an_unforeseen_exception_is_an_event_not_a_driver_error(self):
         events = []
         shape = {"target": "Instance", "getitem": "Returns", "inst_getitem": False, "key": "IntKey"}

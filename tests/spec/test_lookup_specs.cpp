@@ -95,6 +95,14 @@ TEST_CASE("attribute lookup follows semantics.md section 5", "[spec][attribute]"
     // object.__getattribute__ skips the class's hook and never falls back.
     CHECK(lookup("ObjectGetattribute", "RaisesAttr", "DataDescriptor", "RaisesAttr", "false", "Returns") ==
           V{"DescriptorGet(true)", "Raised(AttributeError)"});
+    // Nothing has the name: the lookup's own AttributeError, "'C' object has
+    // no attribute 'attr'" (NoAttribute), unless __getattr__ takes it;
+    // object.__getattribute__ never gives it to __getattr__.
+    CHECK(lookup("Dot", "Inherited", "Absent", "", "false", "Absent") == V{"Raised(NoAttribute)"});
+    CHECK(lookup("Dot", "Delegates", "Absent", "", "false", "Absent") == V{"GetattributeCalled", "Raised(NoAttribute)"});
+    CHECK(lookup("Dot", "Inherited", "Absent", "", "false", "Returns") == V{"GetattrCalled", "Result(FromGetattr)"});
+    CHECK(lookup("ObjectGetattribute", "Returns", "Absent", "", "false", "Returns") == V{"Raised(NoAttribute)"});
+    CHECK(lookup("Hasattr", "Inherited", "Absent", "", "false", "Absent") == V{"Result(HasFalse)"});
     // hasattr and getattr's default catch AttributeError only.
     CHECK(lookup("Hasattr", "Inherited", "DataDescriptor", "RaisesOther", "false", "Returns") ==
           V{"DescriptorGet(true)", "Raised(OtherError)"});
