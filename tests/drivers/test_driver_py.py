@@ -160,6 +160,27 @@ class DriverRobustness(unittest.TestCase):
         self.bad_run(deque_at(7, True), "argument i = true")
         self.bad_run(deque_at(8, "0"), 'argument i = "0"')
 
+    def test_a_metaclass_getitem_wins_over_class_getitem(self):
+        """C[k] for a class with __class_getitem__ (on it or on its
+        metaclass, None, or raising) whose metaclass has __getitem__: the
+        metaclass's __getitem__ runs and __class_getitem__ never does
+        (PyObject_GetItem tries type(C)'s mp_subscript first), on this
+        interpreter as on 3.8 to 3.13."""
+        runs, expected = [], []
+        for g, outcome in (("Returns", {"event": "Result", "args": {"src": "FromMetaGetitem"}}),
+                           ("RaisesKey", {"event": "Raised", "args": {"e": "KeyError"}})):
+            for c in ("OnClass", "OnMetaclass", "NoneValue", "Raises"):
+                runs.append({"op": "run", "id": len(runs), "machine": "Subscript", "consts": {},
+                             "steps": [{"action": "choose_target", "args": {"t": "Class"}},
+                                       {"action": "choose_getitem", "args": {"g": g}},
+                                       {"action": "choose_class_getitem", "args": {"c": c}},
+                                       {"action": "choose_key", "args": {"k": "StrKey"}},
+                                       {"action": "subscript", "args": {}}]})
+                expected.append([{"event": "MetaGetitemCalled", "args": {"key": "StrKey"}}, outcome])
+        answers, rc = driver(runs + [BYE])
+        self.assertEqual(rc, 0)
+        self.assertEqual([a["steps"][-1]["events"] for a in answers], expected)
+
     def test_a_deque_at_and_past_its_ends(self):
         """deque([10, 11]) on this interpreter: the same on 3.8 to 3.13."""
         answers, rc = driver([deque_at(i, i) for i in range(-3, 3)] + [BYE])
