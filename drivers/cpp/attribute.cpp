@@ -36,8 +36,12 @@ Value behave(const std::string& kind, const std::string& value) {
 }
 
 std::string error_name(const PyException& e) {
-    if (e.cls() == exc::AttributeError()) return "AttributeError";
-    if (e.cls() == attr_subclass_error()) return "AttributeErrorSubclass";
+    // The scenario's hooks raise with "stateproof"; the lookup's own error
+    // (_PyObject_GenericGetAttrWithDict) names the object's type and the
+    // attribute, quoted.
+    if (e.cls() == exc::AttributeError() && e.message() == "stateproof") return "AttributeError";
+    if (e.cls() == exc::AttributeError() && e.message() == "'C' object has no attribute 'attr'") return "NoAttribute";
+    if (e.cls() == attr_subclass_error() && e.message() == "stateproof") return "AttributeErrorSubclass";
     if (e.cls() == other_error()) return "OtherError";
     return other_exception(e);
 }

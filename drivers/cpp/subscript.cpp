@@ -1,6 +1,6 @@
 // Subscript (spec/subscript.sm) on model/: the twin of
 // drivers/python/stateproof_driver/subscript.py. The setup steps choose the
-// target (an instance, a class, `type`, a deque) and its hooks; `subscript`
+// target (an instance, a class, `type`, a deque of two) and its hooks; `subscript`
 // builds it from model/ objects whose hooks emit the spec's events with the
 // key they received, evaluates target[key] and reports the outcome. The
 // spec's `profile` constant selects the CPython era of model::getitem.
@@ -23,7 +23,15 @@ const ExceptionClass& other_error() {
     return c;
 }
 
-Value key_value(const std::string& key) { return key == "IntKey" ? Value(int64_t(0)) : str("k"); }
+// The spec's deque, deque([10, 11]); an int key for it is the spec's index.
+const std::vector<int64_t> kDeque{10, 11};
+
+Value key_value(const Shape& shape) {
+    const std::string& key = shape.at("key");
+    if (key != "IntKey") return str("k");
+    if (shape.at("target") == "Deque" && shape.count("index")) return Value(int64_t(std::stoll(shape.at("index"))));
+    return Value(int64_t(0));
+}
 
 std::string key_name(const Value& k) {
     if (const int64_t* i = std::get_if<int64_t>(&k); i && *i == 0) return "IntKey";
@@ -39,7 +47,7 @@ std::string get(const Shape& shape, const std::string& key, const std::string& d
 Value build(const Shape& shape, const Emit& emit) {
     const std::string& target = shape.at("target");
     if (target == "TypeItself") return value_of(type_type());
-    if (target == "Deque") return deque({Value(int64_t(1))});
+    if (target == "Deque") return deque({Value(kDeque[0]), Value(kDeque[1])});
     std::string getitem = get(shape, "getitem", "Absent");
 
     auto make_getitem = [&](std::string event, std::string result) {
@@ -105,20 +113,35 @@ std::string source_of(const Value& obj, const Value& result) {
         auto it = sources.find(*s);
         return it == sources.end() ? other_value(result) : it->second;
     }
-    if (const int64_t* i = std::get_if<int64_t>(&result); i && *i == 1) return "FromDeque";
     return other_value(result);
+}
+
+// The position of a deque's element, or -1 for a value the deque does not hold.
+int deque_position(const Value& result) {
+    if (const int64_t* i = std::get_if<int64_t>(&result))
+        for (size_t k = 0; k < kDeque.size(); ++k)
+            if (*i == kDeque[k]) return int(k);
+    return -1;
 }
 
 void subscript(const Shape& shape, Profile profile, const Emit& emit) {
     Value obj = build(shape, emit);
     Value result;
     try {
-        result = getitem(obj, key_value(shape.at("key")), profile);
+        result = getitem(obj, key_value(shape), profile);
     } catch (const PyException& e) {
         if (e.matches(exc::TypeError())) emit("TypeErr", {message_name(e)});
         else if (e.matches(exc::KeyError())) emit("Raised", {"KeyError"});
+        else if (e.cls() == exc::IndexError() && e.message() == "deque index out of range")
+            emit("Raised", {"IndexOutOfRange"});
         else if (e.matches(other_error())) emit("Raised", {"OtherError"});
         else emit("Raised", {other_exception(e)});
+        return;
+    }
+    if (type_of(obj) == deque_type()) {
+        int pos = deque_position(result);
+        if (pos >= 0) emit("DequeElement", {std::to_string(pos)});
+        emit("Result", {pos >= 0 ? "FromDeque" : other_value(result)});
         return;
     }
     emit("Result", {source_of(obj, result)});
@@ -129,7 +152,8 @@ const std::map<std::string, std::string>& setup_actions() {
                                                       {"choose_getitem", "getitem"},
                                                       {"choose_instance_getitem", "inst_getitem"},
                                                       {"choose_class_getitem", "cgi"},
-                                                      {"choose_key", "key"}};
+                                                      {"choose_key", "key"},
+                                                      {"choose_index", "index"}};
     return s;
 }
 

@@ -47,6 +47,8 @@ def _kind_name(kind):
         return "a slot (an integer 0..SLOTS-1)"
     if kind == "bool":
         return "true or false"
+    if isinstance(kind, range):
+        return "an integer %d..%d" % (kind.start, kind.stop - 1)
     return "one of " + ", ".join(kind)
 
 
@@ -59,6 +61,8 @@ def _compile(params):
             conds.append("type(a.get(%r)) is int and 0 <= a[%r] < n" % (name, name))
         elif kind == "bool":
             conds.append("type(a.get(%r)) is bool" % (name,))
+        elif isinstance(kind, range):
+            conds.append("type(a.get(%r)) is int and %d <= a[%r] < %d" % (name, kind.start, name, kind.stop))
         else:
             env["K%d" % i] = frozenset(kind)
             conds.append("a.get(%r) in K%d" % (name, i))
@@ -143,6 +147,8 @@ def _fits(value, kind, slots):
         return type(value) is int and 0 <= value < (slots or 0)
     if kind == "bool":
         return type(value) is bool
+    if isinstance(kind, range):
+        return type(value) is int and value in kind
     return type(value) is str and value in kind
 
 

@@ -223,7 +223,7 @@ TEST_CASE("replay reads a counterexample written by --cex, with either engine", 
 TEST_CASE("conform --full-states prints every variable of the spec's state, and --json names them all", "[cli][conform]") {
     // The spec of tests/golden/inputs is pre-3.11 subscription: model/ (3.11)
     // diverges from it on a class without __class_getitem__, in a state where
-    // getitem, inst_getitem, cgi and key still have their initial values.
+    // getitem, inst_getitem, cgi, key and index still have their initial values.
     std::string spec = source_path("tests/golden/inputs/subscript_pre311.sm");
     auto changed = run_stateproof({"conform", spec, "--impl", "cpp"});
     auto full = run_stateproof({"conform", spec, "--impl", "cpp", "--full-states"});
@@ -233,7 +233,7 @@ TEST_CASE("conform --full-states prints every variable of the spec's state, and 
           std::string::npos);
     CHECK(changed.out.find("getitem = Absent") == std::string::npos);
     CHECK(full.out.find("the spec's state before the difference:\n    phase = Ready\n    target = Class\n"
-                        "    getitem = Absent\n    inst_getitem = false\n    cgi = Absent\n    key = IntKey\n") !=
+                        "    getitem = Absent\n    inst_getitem = false\n    cgi = Absent\n    key = IntKey\n    index = 0\n") !=
           std::string::npos);
     CHECK(full.out.find("where it differs") == std::string::npos);
 
@@ -245,7 +245,7 @@ TEST_CASE("conform --full-states prints every variable of the spec's state, and 
         CAPTURE(d["signature"]);
         std::set<std::string> names;
         for (const auto& [name, value] : d["spec_state"].items()) names.insert(name);
-        CHECK(names == std::set<std::string>{"phase", "target", "getitem", "inst_getitem", "cgi", "key"});
+        CHECK(names == std::set<std::string>{"phase", "target", "getitem", "inst_getitem", "cgi", "key", "index"});
         CHECK(d["spec_state"]["phase"] == "Ready");
         CHECK(d["spec_state"]["target"] == "Class");
         CHECK(d["spec_state"]["inst_getitem"] == false);

@@ -51,6 +51,14 @@ def deque_str(i):  # TypeErr(SequenceIndexMustBeInteger)
                       {"action": "subscript", "args": {}}]}
 
 
+def deque_at(i, index):  # deque([10, 11])[index]: DequeElement(pos), Result(FromDeque) or Raised(IndexOutOfRange)
+    return {"op": "run", "id": i, "machine": "Subscript", "consts": {},
+            "steps": [{"action": "choose_target", "args": {"t": "Deque"}},
+                      {"action": "choose_key", "args": {"k": "IntKey"}},
+                      {"action": "choose_index", "args": {"i": index}},
+                      {"action": "subscript", "args": {}}]}
+
+
 def getitem_raises(i):  # GetitemCalled(IntKey), Raised(KeyError)
     return {"op": "run", "id": i, "machine": "Subscript", "consts": {},
             "steps": [{"action": "choose_target", "args": {"t": "Instance"}},
@@ -147,6 +155,42 @@ class DriverRobustness(unittest.TestCase):
         run = agen(4, [("anext", {"s": 2})])
         del run["consts"]["SLOTS"]  # the spec's default, 2
         self.bad_run(run, "argument s = 2")
+        self.bad_run(deque_at(5, 3), "step 2", "choose_index", "argument i = 3: expected an integer -3..2")
+        self.bad_run(deque_at(6, -4), "argument i = -4")
+        self.bad_run(deque_at(7, True), "argument i = true")
+        self.bad_run(deque_at(8, "0"), 'argument i = "0"')
+
+    def test_a_metaclass_getitem_wins_over_class_getitem(self):
+        """C[k] for a class with __class_getitem__ (on it or on its
+        metaclass, None, or raising) whose metaclass has __getitem__: the
+        metaclass's __getitem__ runs and __class_getitem__ never does
+        (PyObject_GetItem tries type(C)'s mp_subscript first), on this
+        interpreter as on 3.8 to 3.13."""
+        runs, expected = [], []
+        for g, outcome in (("Returns", {"event": "Result", "args": {"src": "FromMetaGetitem"}}),
+                           ("RaisesKey", {"event": "Raised", "args": {"e": "KeyError"}})):
+            for c in ("OnClass", "OnMetaclass", "NoneValue", "Raises"):
+                runs.append({"op": "run", "id": len(runs), "machine": "Subscript", "consts": {},
+                             "steps": [{"action": "choose_target", "args": {"t": "Class"}},
+                                       {"action": "choose_getitem", "args": {"g": g}},
+                                       {"action": "choose_class_getitem", "args": {"c": c}},
+                                       {"action": "choose_key", "args": {"k": "StrKey"}},
+                                       {"action": "subscript", "args": {}}]})
+                expected.append([{"event": "MetaGetitemCalled", "args": {"key": "StrKey"}}, outcome])
+        answers, rc = driver(runs + [BYE])
+        self.assertEqual(rc, 0)
+        self.assertEqual([a["steps"][-1]["events"] for a in answers], expected)
+
+    def test_a_deque_at_and_past_its_ends(self):
+        """deque([10, 11]) on this interpreter: the same on 3.8 to 3.13."""
+        answers, rc = driver([deque_at(i, i) for i in range(-3, 3)] + [BYE])
+        self.assertEqual(rc, 0)
+        last = [a["steps"][-1]["events"] for a in answers]
+
+        def element(p):
+            return [{"event": "DequeElement", "args": {"pos": p}}, {"event": "Result", "args": {"src": "FromDeque"}}]
+        out_of_range = [{"event": "Raised", "args": {"e": "IndexOutOfRange"}}]
+        self.assertEqual(last, [out_of_range, element(0), element(1), element(0), element(1), out_of_range])
 
     def test_wrong_type(self):
         self.bad_run(agen(1, [("anext", {"s": "0"})]), "step 0", 'argument s = "0"')
@@ -184,11 +228,11 @@ class DriverRobustness(unittest.TestCase):
         self.assertIsNone(driver([run, BYE])[0][0]["id"])
 
     def test_event_values_are_strings(self):
-        """Besides slots (integers) and DescriptorGet's flag, every event
-        argument is a JSON string."""
+        """Besides slots and deque positions (integers) and DescriptorGet's
+        flag, every event argument is a JSON string."""
         runs = [s(i) for i, s in enumerate(SCENARIOS)] + [
             agen(9, [("anext", {"s": 0}), ("throw", {"s": 0, "e": "ValueError"})]),
-            agen(10, [("asend", {"s": 0, "v": "V1"}), ("send", {"s": 0, "v": "V2"})])]
+            agen(10, [("asend", {"s": 0, "v": "V1"}), ("send", {"s": 0, "v": "V2"})]), deque_at(11, -1)]
         answers, rc = driver(runs + [BYE])
         self.assertEqual(rc, 0)
         seen = 0
@@ -198,7 +242,7 @@ class DriverRobustness(unittest.TestCase):
                 for ev in step.get("events", []):
                     for k, v in ev["args"].items():
                         seen += 1
-                        if k == "s":
+                        if k == "s" or ev["event"] == "DequeElement":
                             self.assertIs(type(v), int)
                         elif ev["event"] == "DescriptorGet":
                             self.assertIs(type(v), bool)
@@ -246,7 +290,24 @@ class UnmappedOutcomes(unittest.TestCase):
         self.assertEqual(attribute.source_name("class"), "FromClass")
         self.assertEqual(attribute.source_name(1), "Value:1")  # not HasTrue
         self.assertEqual(subscript.key_name(1.5), "Value:1.5")
-        self.assertEqual(subscript.source_name(True), "Value:True")  # not FromDeque
+        self.assertEqual(subscript.source_name(True), "Value:True")
+
+    def test_the_lookups_own_attribute_error_is_named_by_its_message(self):
+        """NoAttribute is AttributeError("'C' object has no attribute 'attr'")
+        exactly: an implementation that drops the quotes, or names another
+        type, is reported as it is (a divergence), not as NoAttribute."""
+        shape = {"mode": "Dot", "ga": "Inherited", "tattr": "Absent", "get": "Returns", "in_dict": False,
+                 "gattr": "Absent", "inst_getattr": False}
+        events = []
+        attribute.lookup(shape, lambda name, **kw: events.append((name, kw)))
+        self.assertEqual(events, [("Raised", {"e": "NoAttribute"})])
+        for message in ("'C' object has no attribute attr", "C object has no attribute 'attr'",
+                        "'D' object has no attribute 'attr'", "stateproof!"):
+            self.assertEqual(attribute.error_name(AttributeError(message)), "Other:AttributeError:" + message)
+        self.assertEqual(attribute.error_name(AttributeError("stateproof")), "AttributeError")
+        self.assertEqual(attribute.error_name(attribute.AttrSubclassError("stateproof")), "AttributeErrorSubclass")
+        self.assertEqual(attribute.error_name(attribute.AttrSubclassError("'C' object has no attribute 'attr'")),
+                         "Other:AttrSubclassError:'C' object has no attribute 'attr'")
 
     def test_an_unforeseen_exception_is_an_event_not_a_driver_error(self):
         events = []

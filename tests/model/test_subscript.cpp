@@ -61,6 +61,10 @@ TEST_CASE("model: an __getitem__ in the instance dict is ignored", "[model]") {
 // d = collections.deque([10, 20, 30])
 // d[1] -> 20;  d[-1] -> 30;  d["k"] -> TypeError: sequence index must be integer, not 'str'
 // d[5] -> IndexError: deque index out of range
+// At the ends (PySequence_GetItem adds len to a negative index once; deque_item
+// refuses the rest), 3.8 to 3.13 alike:
+// d[2] -> 30;  d[3] -> IndexError: deque index out of range
+// d[-3] -> 10; d[-4] -> IndexError: deque index out of range
 // class Idx: def __index__(self): return 2
 // d[Idx()] -> 30
 TEST_CASE("model: a sequence with sq_item only takes the key's __index__", "[model]") {
@@ -69,6 +73,10 @@ TEST_CASE("model: a sequence with sq_item only takes the key's __index__", "[mod
     CHECK(as_int(getitem(d, Value(int64_t(-1)))) == 30);
     CHECK(raised([&] { getitem(d, str("k")); }) == "TypeError: sequence index must be integer, not 'str'");
     CHECK(raised([&] { getitem(d, Value(int64_t(5))); }) == "IndexError: deque index out of range");
+    CHECK(as_int(getitem(d, Value(int64_t(2)))) == 30);
+    CHECK(raised([&] { getitem(d, Value(int64_t(3))); }) == "IndexError: deque index out of range");
+    CHECK(as_int(getitem(d, Value(int64_t(-3)))) == 10);
+    CHECK(raised([&] { getitem(d, Value(int64_t(-4))); }) == "IndexError: deque index out of range");
     TypeRef idx = new_class("Idx", {}, {{"__index__", function("__index__", [](const std::vector<Value>&) {
                                              return Value(int64_t(2));
                                          })}});

@@ -95,6 +95,14 @@ TEST_CASE("attribute lookup follows semantics.md section 5", "[spec][attribute]"
     // object.__getattribute__ skips the class's hook and never falls back.
     CHECK(lookup("ObjectGetattribute", "RaisesAttr", "DataDescriptor", "RaisesAttr", "false", "Returns") ==
           V{"DescriptorGet(true)", "Raised(AttributeError)"});
+    // Nothing has the name: the lookup's own AttributeError, "'C' object has
+    // no attribute 'attr'" (NoAttribute), unless __getattr__ takes it;
+    // object.__getattribute__ never gives it to __getattr__.
+    CHECK(lookup("Dot", "Inherited", "Absent", "", "false", "Absent") == V{"Raised(NoAttribute)"});
+    CHECK(lookup("Dot", "Delegates", "Absent", "", "false", "Absent") == V{"GetattributeCalled", "Raised(NoAttribute)"});
+    CHECK(lookup("Dot", "Inherited", "Absent", "", "false", "Returns") == V{"GetattrCalled", "Result(FromGetattr)"});
+    CHECK(lookup("ObjectGetattribute", "Returns", "Absent", "", "false", "Returns") == V{"Raised(NoAttribute)"});
+    CHECK(lookup("Hasattr", "Inherited", "Absent", "", "false", "Absent") == V{"Result(HasFalse)"});
     // hasattr and getattr's default catch AttributeError only.
     CHECK(lookup("Hasattr", "Inherited", "DataDescriptor", "RaisesOther", "false", "Returns") ==
           V{"DescriptorGet(true)", "Raised(OtherError)"});
@@ -102,12 +110,13 @@ TEST_CASE("attribute lookup follows semantics.md section 5", "[spec][attribute]"
           V{"GetattrCalled", "Result(FromDefault)"});
 }
 
-TEST_CASE("subscription: 60 shapes, 161 states, every property holds in each profile", "[spec][subscript]") {
+TEST_CASE("subscription: 65 shapes, 172 states, every property holds in each profile", "[spec][subscript]") {
     auto profile = GENERATE("cpython311", "cpython39", "cpython38");
     Explored e = explore_spec("spec/subscript.sm", {{"profile", profile}});
     // 1 + 4 targets + 8 __getitem__ (instance, class) + 8 instance hooks + 20
-    // __class_getitem__ + 60 keys + 60 subscriptions done.
-    CHECK(e.r.stats.states == 161);
+    // __class_getitem__ + 60 keys + 6 deque indices + 65 subscriptions done
+    // (an int key for the deque is one of 6 indices).
+    CHECK(e.r.stats.states == 172);
     for (const auto& c : e.r.coverage) CHECK(c.never_fired.empty());
     CHECK(all_hold(e));
 }
@@ -133,5 +142,15 @@ TEST_CASE("subscription follows semantics.md section 6, with each version's mess
         return outcome(e, {{"choose_target", "TypeItself"}, {"choose_key", "IntKey"}, {"subscript", ""}});
     };
     CHECK(type_itself(e39) == V{"Result(GenericAlias)"});
+    // deque([10, 11]): a negative index counts from the end once; past
+    // either end, IndexError (PySequence_GetItem, deque_item).
+    auto deque_at = [](const Explored& e, std::string i) {
+        return outcome(e, {{"choose_target", "Deque"}, {"choose_key", "IntKey"}, {"choose_index", i}, {"subscript", ""}});
+    };
+    CHECK(deque_at(e311, "1") == V{"DequeElement(1)", "Result(FromDeque)"});
+    CHECK(deque_at(e311, "-1") == V{"DequeElement(1)", "Result(FromDeque)"});
+    CHECK(deque_at(e311, "-2") == V{"DequeElement(0)", "Result(FromDeque)"});
+    CHECK(deque_at(e38, "2") == V{"Raised(IndexOutOfRange)"});
+    CHECK(deque_at(e38, "-3") == V{"Raised(IndexOutOfRange)"});
     CHECK(type_itself(e38) == V{"TypeErr(TypeObjectNotSubscriptable)"});
 }

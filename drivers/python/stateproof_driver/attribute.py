@@ -50,10 +50,24 @@ ACTIONS = {
 }
 
 
+# What the lookup itself raises when nothing has the name
+# (_PyObject_GenericGetAttrWithDict, Objects/object.c): str() of it, 3.8-3.13.
+NO_ATTRIBUTE = "'C' object has no attribute 'attr'"
+
+
 def error_name(e):
-    if type(e) is AttributeError:
+    """The spec's name of an exception, by type and message: the scenario's
+    hooks raise theirs with "stateproof"; the lookup's own says which object
+    and which name, quoted."""
+    try:
+        message = str(e)
+    except Exception:
+        message = None
+    if type(e) is AttributeError and message == "stateproof":
         return "AttributeError"
-    if type(e) is AttrSubclassError:
+    if type(e) is AttributeError and message == NO_ATTRIBUTE:
+        return "NoAttribute"
+    if type(e) is AttrSubclassError and message == "stateproof":
         return "AttributeErrorSubclass"
     if type(e) is OtherError:
         return "OtherError"

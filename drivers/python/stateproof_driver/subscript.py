@@ -1,7 +1,7 @@
 """Runs Subscript scenarios (spec/subscript.sm) on this interpreter.
 
 The setup steps choose what is subscripted (an instance, a class, `type`
-itself, a deque) and its hooks; `subscript` builds it, evaluates `target[key]`
+itself, a deque of two) and its hooks; `subscript` builds it, evaluates `target[key]`
 and records each hook call with the key it received, then the result.
 Python 3.8 syntax only.
 """
@@ -21,6 +21,7 @@ SETUP = {
     "choose_instance_getitem": "inst_getitem",
     "choose_class_getitem": "cgi",
     "choose_key": "key",
+    "choose_index": "index",
 }
 
 # The actions this runner takes and their arguments (driver.py checks every
@@ -31,6 +32,7 @@ ACTIONS = {
     "choose_instance_getitem": {"b": "bool"},
     "choose_class_getitem": {"c": ("Absent", "OnClass", "OnMetaclass", "NoneValue", "Raises")},
     "choose_key": {"k": ("IntKey", "StrKey")},
+    "choose_index": {"i": range(-3, 3)},  # the spec's Index, -3..2
     "subscript": {},
 }
 
@@ -43,6 +45,9 @@ MESSAGES = {
     "'NoneType' object is not callable": "NoneNotCallable",
     "sequence index must be integer, not 'str'": "SequenceIndexMustBeInteger",
 }
+
+# The spec's deque: its elements, by position.
+DEQUE = (10, 11)
 
 
 def key_name(k):
@@ -57,7 +62,7 @@ def build(shape, emit):
     if target == "TypeItself":
         return type
     if target == "Deque":
-        return collections.deque([1])
+        return collections.deque(DEQUE)
     getitem = shape.get("getitem", "Absent")
 
     def make_getitem(event, result):
@@ -109,7 +114,7 @@ def build(shape, emit):
     return meta("C", (object,), ns)
 
 
-SOURCES = {"getitem": "FromGetitem", "meta": "FromMetaGetitem", "class_getitem": "FromClassGetitem", 1: "FromDeque"}
+SOURCES = {"getitem": "FromGetitem", "meta": "FromMetaGetitem", "class_getitem": "FromClassGetitem"}
 
 
 def source_name(result):
@@ -119,16 +124,26 @@ def source_name(result):
     return other_value(result)
 
 
+def key_of(shape):
+    if shape["target"] == "Deque" and shape["key"] == "IntKey":
+        return shape.get("index", 0)
+    return KEYS[shape["key"]]
+
+
 def subscript(shape, emit):
     try:
         obj = build(shape, emit)
-        result = obj[KEYS[shape["key"]]]
+        result = obj[key_of(shape)]
     except TypeError as e:
         name = MESSAGES.get(str(e)) if type(e) is TypeError else None
         emit("TypeErr", m=name if name is not None else other_exception(e))
         return
     except KeyError as e:
         emit("Raised", e="KeyError" if type(e) is KeyError else other_exception(e))
+        return
+    except IndexError as e:  # deque_item (Modules/_collectionsmodule.c)
+        ok = type(e) is IndexError and str(e) == "deque index out of range"
+        emit("Raised", e="IndexOutOfRange" if ok else other_exception(e))
         return
     except OtherError:
         emit("Raised", e="OtherError")
@@ -138,6 +153,12 @@ def subscript(shape, emit):
         return
     if obj is type:
         emit("Result", src="GenericAlias" if type(result).__name__ == "GenericAlias" else other_value(result))
+    elif isinstance(obj, collections.deque):
+        if type(result) is int and result in DEQUE:
+            emit("DequeElement", pos=DEQUE.index(result))
+            emit("Result", src="FromDeque")
+        else:
+            emit("Result", src=other_value(result))
     else:
         emit("Result", src=source_name(result))
 
