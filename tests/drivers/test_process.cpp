@@ -281,6 +281,57 @@ TEST_CASE("conform --profile auto picks each CPython release's own profile (pyen
     }
 }
 
+// Issue 14, part 4: what `diff A --against B` predicts is what conform sees
+// when the spec, in profile A, meets the interpreter B stands for. diff is
+// exhaustive over the product and conform covers each spec transition once,
+// so conform's classes must be among diff's (a class diff did not predict is
+// a wrong profile or a wrong diff), and where conform's scenarios reach every
+// difference the two sets are equal.
+TEST_CASE("diff's classes between two profiles contain conform's between the spec and the other release (pyenv)",
+          "[diff][conform][python][pyenv]") {
+    struct Case {
+        std::string left, right, version;
+        bool equal;  // conform's transition cover reaches every class diff finds
+    };
+    const std::vector<Case> cases = {{"cpython311", "cpython312", "3.12.1", true},
+                                     {"cpython312", "cpython311", "3.11.7", true},
+                                     {"cpython3124", "cpython313", "3.13.0", false}};
+    const char* home = std::getenv("HOME");
+    auto rename = [](std::string sig) {  // diff's "left X | right Y" as conform's "spec X | implementation Y"
+        sig.replace(sig.find(": left "), 7, ": spec ");
+        sig.replace(sig.find(" | right "), 9, " | implementation ");
+        return sig;
+    };
+    for (const auto& c : cases) {
+        std::string python = std::string(home ? home : "") + "/.pyenv/versions/" + c.version + "/bin/python3";
+        if (std::system(("test -x " + python).c_str()) != 0) {
+            WARN("CPython " + c.version + " is not installed under ~/.pyenv: its diff/conform agreement is skipped");
+            continue;
+        }
+        INFO(c.left << " against " << c.right << " / CPython " << c.version);
+        auto d = testing::run_stateproof({"diff", testing::source_path("spec/asyncgen.sm"), "--const", "SLOTS=1", "--const",
+                                          "profile=" + c.left, "--against", "profile=" + c.right, "--json"});
+        REQUIRE(d.exit_code == 1);
+        std::set<std::string> predicted;
+        const auto dj = nlohmann::json::parse(d.out);
+        for (const auto& x : dj["differences"]) predicted.insert(rename(x["signature"].get<std::string>()));
+        auto k = testing::run_stateproof({"conform", testing::source_path("spec/asyncgen.sm"), "--const", "SLOTS=1",
+                                          "--const", "profile=" + c.left, "--driver",
+                                          python + " " + testing::source_path("drivers/python/driver.py"), "--json"});
+        INFO(k.err);
+        REQUIRE(k.exit_code == 1);
+        std::set<std::string> seen;
+        const auto kj = nlohmann::json::parse(k.out);
+        for (const auto& x : kj["divergences"]) seen.insert(x["signature"].get<std::string>());
+        CHECK_FALSE(seen.empty());
+        for (const auto& sig : seen) {
+            INFO("conform saw it, diff did not predict it: " << sig);
+            CHECK(predicted.count(sig) == 1);
+        }
+        if (c.equal) CHECK(seen == predicted);
+    }
+}
+
 TEST_CASE("one fault seen through many setups is one cause per differing event pair, with every scenario behind it", "[conform][python]") {
     // Issue 12, part 4: the proxy renames every exception and result of the
     // attribute lookup, so every scenario diverges at its `lookup`, in as many
