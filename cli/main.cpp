@@ -7,6 +7,9 @@
 #include <cstdio>
 #include <iostream>
 #include <new>
+#include <string>
+
+#include <nlohmann/json.hpp>
 
 #include "cli/cmd_check.h"
 #include "cli/cmd_explore.h"
@@ -40,6 +43,18 @@ int main(int argc, char** argv) {
         return app.exit(e) == 0 ? 0 : spec::exit_code::bad_input;
     }
 
+    // A limit reached before a report exists (while the spec is read,
+    // checked or compiled, or the scenarios made): with --json, stdout still
+    // gets a JSON report, so a CI job that parses it learns why.
+    const bool json = (*check_cmd && check.json) || (*explore_cmd && explore.json) || (*replay_cmd && replay.json) ||
+                      (*conform_cmd && conform.json) || (*diff_cmd && diff.json);
+    auto stopped = [json](const std::string& why) {
+        std::cout.flush();
+        std::cerr << "stateproof: stopped: " << why << "\n";
+        if (json) std::cout << nlohmann::json{{"stopped_early", why}, {"exit_code", spec::exit_code::limit}}.dump(2) << "\n";
+        return spec::exit_code::limit;
+    };
+
     try {
         if (*check_cmd) return cli::run_check(check);
         if (*explore_cmd) return cli::run_explore(explore);
@@ -55,13 +70,9 @@ int main(int argc, char** argv) {
         std::cerr << "stateproof: error: " << e.what() << "\n";
         return spec::exit_code::bad_input;
     } catch (const spec::LimitReached& e) {
-        std::cout.flush();
-        std::cerr << "stateproof: stopped: " << e.what() << "\n";
-        return spec::exit_code::limit;
+        return stopped(e.what());
     } catch (const std::bad_alloc&) {
-        std::cout.flush();
-        std::cerr << "stateproof: stopped: out of memory (lower --max-memory or --max-states)\n";
-        return spec::exit_code::limit;
+        return stopped("out of memory (lower --max-memory or --max-states)");
     } catch (const spec::InternalError& e) {
         std::cout.flush();
         std::cerr << "stateproof: internal error (a bug in stateproof, please report it): " << e.what() << "\n";

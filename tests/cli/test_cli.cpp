@@ -439,3 +439,24 @@ TEST_CASE("conform takes --max-memory and stops at it with exit 3", "[cli][limit
     CHECK(ok.exit_code != 3);
     CHECK(ok.err.find("--max-memory") == std::string::npos);
 }
+
+// Issue 13, part 2: a limit reached before any report exists (here while
+// the spec is read) still gives --json users a JSON report on stdout.
+TEST_CASE("a limit in the front end gives a JSON report with --json", "[cli][limits]") {
+    for (std::vector<std::string> args : {std::vector<std::string>{"check", source_path("spec/asyncgen.sm")},
+                                          {"explore", source_path("spec/asyncgen.sm")},
+                                          {"conform", source_path("spec/asyncgen.sm"), "--impl", "cpp"},
+                                          {"diff", source_path("spec/asyncgen.sm"), "--against", "SLOTS=1"}}) {
+        args.insert(args.end(), {"--max-seconds", "0.000001", "--json"});
+        auto r = run_stateproof(args);
+        INFO(args[0] << ": " << r.out << r.err);
+        CHECK(r.exit_code == 3);
+        auto j = nlohmann::json::parse(r.out);
+        CHECK(j["exit_code"] == 3);
+        CHECK(j["stopped_early"].get<std::string>().find("--max-seconds 1e-06 reached") != std::string::npos);
+        CHECK(r.err.find("stateproof: stopped: ") != std::string::npos);  // and for people, as before
+        // Without --json, stdout stays empty.
+        args.pop_back();
+        CHECK(run_stateproof(args).out.empty());
+    }
+}
