@@ -195,6 +195,8 @@ void outcomes(const Side& s, size_t& at, uint32_t instance, std::vector<Outcome>
     }
 }
 
+}  // namespace
+
 std::string alternatives_class(const CompiledMachine& cm, const std::vector<std::vector<EventValue>>& alts) {
     if (alts.empty()) return "does not allow it";
     std::vector<std::string> names;
@@ -205,8 +207,6 @@ std::string alternatives_class(const CompiledMachine& cm, const std::vector<std:
     for (const auto& n : names) s += (s.empty() ? "" : " or ") + n;
     return s;
 }
-
-}  // namespace
 
 DiffResult diff(const CompiledMachine& lcm, const CompiledMachine& rcm, const DiffOptions& o) {
     check_same_inputs(lcm, rcm);

@@ -78,6 +78,11 @@ struct DiffResult {
 
 /// Throws UsageError when the two do not take the same inputs (different
 /// actions, parameter domains or events): `left_name`/`right_name` name them.
+/// One side's possible event lists for an input, as a class: each list's
+/// event_class, sorted, without repeats, joined by " or "; "does not allow
+/// it" for none.
+std::string alternatives_class(const spec::CompiledMachine& cm,
+                               const std::vector<std::vector<spec::EventValue>>& alternatives);
 void check_same_inputs(const spec::CompiledMachine& left, const spec::CompiledMachine& right);
 
 /// The product search. `left` and `right` must take the same inputs.

@@ -169,17 +169,6 @@ TEST_CASE("diff: configurations with different inputs are refused", "[diff]") {
 // first seen must be what the product search reports.
 namespace {
 
-std::string alternatives(const CompiledMachine& cm, const std::vector<std::vector<EventValue>>& alts) {
-    if (alts.empty()) return "does not allow it";
-    std::vector<std::string> names;
-    for (const auto& a : alts) names.push_back(event_class(cm, a));
-    std::sort(names.begin(), names.end());
-    names.erase(std::unique(names.begin(), names.end()), names.end());
-    std::string s;
-    for (const auto& n : names) s += (s.empty() ? "" : " or ") + n;
-    return s;
-}
-
 std::vector<std::vector<EventValue>> possible(const CompiledMachine& cm, const Replayer& rep, uint32_t i) {
     Evaluator ev(cm);
     std::vector<std::vector<EventValue>> out;
@@ -204,8 +193,8 @@ void brute(const CompiledMachine& l, const CompiledMachine& r, const Replayer& l
     for (uint32_t i = 0; i < l.instance_count(); ++i) {
         auto a = possible(l, lr, i), b = possible(r, rr, i);
         if (a != b) {
-            std::string sig = l.machine().actions[l.instance(i).action].name + ": left " + alternatives(l, a) +
-                              " | right " + alternatives(r, b);
+            std::string sig = l.machine().actions[l.instance(i).action].name + ": left " + alternatives_class(l, a) +
+                              " | right " + alternatives_class(r, b);
             auto [it, fresh] = found.emplace(sig, len + 1);
             if (!fresh) it->second = std::min(it->second, len + 1);
         }
