@@ -54,9 +54,11 @@ json value_json(const Machine& m, TypeId t, const StateValues& state, uint32_t& 
 // For an ITF args object with more keys than `params`: names the first
 // key that is not a parameter of `owner`.
 std::string unknown_argument(const json& args, const std::vector<Param>& params, const std::string& owner) {
-    for (const auto& [key, value] : args.items())
+    for (const auto& item : args.items()) {
+        const std::string& key = item.key();  // not a structured binding: clang 14 cannot capture one
         if (std::none_of(params.begin(), params.end(), [&](const Param& p) { return p.name == key; }))
             return "unknown argument '" + key + "' of " + owner;
+    }
     return "too many arguments of " + owner;
 }
 
