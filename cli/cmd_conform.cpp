@@ -162,10 +162,10 @@ int run_conform(const ConformCommand& o) {
         style.full_states = o.full_states;
         std::cout << format_conform(cm, o.spec.path, r, style);
     }
-    int code = r.interrupted_by                               ? 128 + r.interrupted_by
+    int code = r.interrupted_by                                      ? 128 + r.interrupted_by
                : !r.stopped_early.empty() || !profiles_cut.empty() ? exit_code::limit
-               : new_divergences(r)       ? exit_code::violated
-                                          : exit_code::holds;
+               : new_divergences(r)                                ? exit_code::violated
+                                                                   : exit_code::holds;
     int with_outputs = outputs.finish(code);
     return r.interrupted_by ? code : with_outputs;  // an interrupt keeps its own code
 }

@@ -467,6 +467,7 @@ ConformResult conform(const CompiledMachine& cm, Implementation& impl, const Con
                      [](const Divergence& a, const Divergence& b) { return a.scenario.size() < b.scenario.size(); });
     r.groups = group_divergences(r.divergences);
     r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    impl.interrupted = o.interrupted;  // the callback above refers to this call's locals
     return r;
 }
 
